@@ -1,0 +1,148 @@
+using Gozon.Messaging.Broker;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Gozon.Messaging;
+
+/// <summary>
+/// Consumes one queue with manual acks and bounded prefetch. The ack is sent only after the handler's
+/// transaction committed, so a crash at any point leads to redelivery, never to loss.
+/// </summary>
+public sealed partial class QueueConsumer(
+    string queue,
+    RabbitMqConnection connection,
+    MessageDispatcher dispatcher,
+    TimeProvider timeProvider,
+    IOptions<MessagingOptions> options,
+    ILogger<QueueConsumer> logger) : BackgroundService
+{
+    private static readonly TimeSpan ChannelCheckInterval = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var failures = 0; !stoppingToken.IsCancellationRequested;)
+        {
+            IChannel? channel = null;
+            try
+            {
+                channel = await StartConsumingAsync(stoppingToken);
+                failures = 0;
+                // Automatic recovery restores channels after a connection loss; a channel closed by a
+                // channel-level error while the connection stays up is not recovered, so start a new one.
+                while (!(channel.IsClosed && connection.IsOpen))
+                {
+                    await Task.Delay(ChannelCheckInterval, timeProvider, stoppingToken);
+                }
+
+                LogChannelClosed(queue, channel.CloseReason?.ReplyText);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                var delay = Backoff.Delay(failures++, options.Value.MaxRetryDelay);
+                LogConsumeFailed(exception, queue, delay);
+                await Task.Delay(delay, timeProvider, stoppingToken);
+            }
+            finally
+            {
+                if (channel is not null)
+                {
+                    await CloseQuietlyAsync(channel);
+                }
+            }
+        }
+    }
+
+    private async Task<IChannel> StartConsumingAsync(CancellationToken stoppingToken)
+    {
+        var amqp = await connection.GetConnectionAsync(stoppingToken);
+        var channel = await amqp.CreateChannelAsync(
+            new CreateChannelOptions(false, false, consumerDispatchConcurrency: options.Value.ConsumerConcurrency),
+            stoppingToken);
+        await channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(channel, delivery, stoppingToken);
+        await channel.BasicConsumeAsync(queue, autoAck: false, consumer, stoppingToken);
+        LogConsuming(queue, options.Value.Prefetch, options.Value.ConsumerConcurrency);
+        return channel;
+    }
+
+    private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    {
+        DeliveryOutcome outcome;
+        if (!IncomingMessage.TryRead(delivery, out var envelope, out var error))
+        {
+            LogMalformed(queue, delivery.BasicProperties.MessageId, error);
+            outcome = DeliveryOutcome.DeadLetter;
+        }
+        else
+        {
+            outcome = await dispatcher.DispatchAsync(queue, envelope!, stoppingToken);
+        }
+
+        try
+        {
+            switch (outcome)
+            {
+                case DeliveryOutcome.Ack:
+                    await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
+                    break;
+                case DeliveryOutcome.DeadLetter:
+                    await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None);
+                    break;
+                default:
+                    await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+                    break;
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The channel went away after the effect committed: the broker redelivers and the
+            // handler's idempotency turns the redelivery into a no-op.
+            LogSettleFailed(exception, queue, delivery.DeliveryTag, outcome);
+        }
+    }
+
+    private async Task CloseQuietlyAsync(IChannel channel)
+    {
+        try
+        {
+            if (channel.IsOpen)
+            {
+                await channel.CloseAsync();
+            }
+        }
+        catch (Exception exception)
+        {
+            LogCloseFailed(exception, queue);
+        }
+        finally
+        {
+            channel.Dispose();
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Consuming {Queue} (prefetch {Prefetch}, concurrency {Concurrency})")]
+    private partial void LogConsuming(string queue, ushort prefetch, ushort concurrency);
+
+    [LoggerMessage(LogLevel.Warning, "Channel for {Queue} closed ({Reason}); reopening")]
+    private partial void LogChannelClosed(string queue, string? reason);
+
+    [LoggerMessage(LogLevel.Warning, "Consumer for {Queue} failed; restarting in {Delay}")]
+    private partial void LogConsumeFailed(Exception exception, string queue, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Error, "Dead-lettering malformed delivery {MessageId} from {Queue}: {Reason}")]
+    private partial void LogMalformed(string queue, string? messageId, string? reason);
+
+    [LoggerMessage(LogLevel.Warning, "Could not settle delivery {DeliveryTag} on {Queue} as {Outcome}; it will be redelivered")]
+    private partial void LogSettleFailed(Exception exception, string queue, ulong deliveryTag, DeliveryOutcome outcome);
+
+    [LoggerMessage(LogLevel.Debug, "Closing the channel of {Queue} failed")]
+    private partial void LogCloseFailed(Exception exception, string queue);
+}

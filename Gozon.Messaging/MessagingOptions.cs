@@ -1,0 +1,29 @@
+namespace Gozon.Messaging;
+
+/// <summary>Tuning knobs, bound from the <c>Gozon:Messaging</c> configuration section.</summary>
+public sealed class MessagingOptions
+{
+    public const string SectionName = "Gozon:Messaging";
+
+    /// <summary>Name of the connection string that holds the AMQP URI (<c>ConnectionStrings:rabbitmq</c>).</summary>
+    public string ConnectionName { get; set; } = "rabbitmq";
+
+    /// <summary>Unacknowledged deliveries the broker may push to one consumer.</summary>
+    public ushort Prefetch { get; set; } = 32;
+
+    /// <summary>Deliveries one consumer handles at the same time.</summary>
+    public ushort ConsumerConcurrency { get; set; } = 8;
+
+    public int OutboxBatchSize { get; set; } = 100;
+
+    /// <summary>Safety net when no NOTIFY arrives (missed notification, retry that came due).</summary>
+    public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long published outbox rows and processed inbox rows are kept before clean-up.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Upper bound of the back-off between retries of the broker, database and outbox.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,188 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Gozon.Messaging.Outbox;
+
+/// <summary>
+/// Sends pending outbox rows to RabbitMQ. Wakes on <c>NOTIFY</c> from the insert trigger, claims rows with
+/// <c>FOR UPDATE SKIP LOCKED</c> so replicas never send the same row at once, marks a row published only
+/// after the broker confirmed it, and retries failed rows with back-off.
+/// A crash between confirm and commit re-sends the row with the same message id: consumers deduplicate.
+/// </summary>
+public sealed partial class OutboxPublisher(
+    NpgsqlDataSource dataSource,
+    OutboxBrokerSender sender,
+    TimeProvider timeProvider,
+    IOptions<MessagingOptions> options,
+    ILogger<OutboxPublisher> logger) : BackgroundService
+{
+    private readonly MessagingOptions _options = options.Value;
+    private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var failures = 0; !stoppingToken.IsCancellationRequested;)
+        {
+            try
+            {
+                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"LISTEN {OutboxModel.NotifyChannel}", listener))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                failures = 0;
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var sent = await PublishPendingAsync(stoppingToken);
+                    if (sent >= _options.OutboxBatchSize)
+                    {
+                        continue; // more may be waiting: drain before sleeping
+                    }
+
+                    await CleanUpIfDueAsync(stoppingToken);
+                    await listener.WaitAsync(_options.OutboxPollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                var delay = Backoff.Delay(failures++, _options.MaxRetryDelay);
+                LogLoopFailed(exception, delay);
+                await Task.Delay(delay, timeProvider, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Publishes one batch of due rows; returns how many rows it claimed.</summary>
+    public async Task<int> PublishPendingAsync(CancellationToken cancellationToken)
+    {
+        await sender.EnsureReadyAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        var batch = await ClaimDueAsync(connection, transaction, now, cancellationToken);
+        if (batch.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return 0;
+        }
+
+        var results = await sender.SendAsync(batch, cancellationToken);
+        var published = new List<Guid>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results[i] is { } error)
+            {
+                await MarkFailedAsync(connection, transaction, batch[i], error, now, cancellationToken);
+            }
+            else
+            {
+                published.Add(batch[i].Id);
+            }
+        }
+
+        await MarkPublishedAsync(connection, transaction, published, timeProvider.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogPublished(published.Count, batch.Count - published.Count);
+        return batch.Count;
+    }
+
+    private async Task<List<PendingOutboxMessage>> ClaimDueAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var claim = new NpgsqlCommand($"""
+            SELECT id, type, correlation_id, payload, trace_parent, trace_state, created_at, attempts
+            FROM {OutboxModel.Table}
+            WHERE published_at IS NULL AND next_attempt_at <= @now
+            ORDER BY next_attempt_at
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED
+            """, connection, transaction);
+        claim.Parameters.AddWithValue("now", now);
+        claim.Parameters.AddWithValue("limit", _options.OutboxBatchSize);
+        var batch = new List<PendingOutboxMessage>();
+        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            batch.Add(new PendingOutboxMessage(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt32(7)));
+        }
+
+        return batch;
+    }
+
+    private static async Task MarkPublishedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<Guid> ids, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        await using var update = new NpgsqlCommand(
+            $"UPDATE {OutboxModel.Table} SET published_at = @now, attempts = attempts + 1, last_error = NULL WHERE id = ANY(@ids)",
+            connection, transaction);
+        update.Parameters.AddWithValue("now", now);
+        update.Parameters.AddWithValue("ids", ids.ToArray());
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task MarkFailedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, PendingOutboxMessage message, string error,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var retryAt = now + Backoff.Delay(message.Attempts, _options.MaxRetryDelay);
+        await using var update = new NpgsqlCommand(
+            $"UPDATE {OutboxModel.Table} SET attempts = attempts + 1, next_attempt_at = @retryAt, last_error = @error WHERE id = @id",
+            connection, transaction);
+        update.Parameters.AddWithValue("retryAt", retryAt);
+        update.Parameters.AddWithValue("error", error);
+        update.Parameters.AddWithValue("id", message.Id);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        LogSendFailed(message.Id, message.Type, message.Attempts + 1, retryAt, error);
+    }
+
+    private async Task CleanUpIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (now < _nextCleanup)
+        {
+            return;
+        }
+
+        _nextCleanup = now + _options.CleanupInterval;
+        await using var delete = dataSource.CreateCommand(
+            $"DELETE FROM {OutboxModel.Table} WHERE published_at IS NOT NULL AND published_at < @before");
+        delete.Parameters.AddWithValue("before", now - _options.Retention);
+        var deleted = await delete.ExecuteNonQueryAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            LogCleanedUp(deleted, _options.Retention);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Outbox published {Published} message(s), {Failed} failed")]
+    private partial void LogPublished(int published, int failed);
+
+    [LoggerMessage(LogLevel.Warning, "Outbox message {MessageId} ({MessageType}) failed to publish (attempt {Attempt}); retry at {RetryAt}: {Error}")]
+    private partial void LogSendFailed(Guid messageId, string messageType, int attempt, DateTimeOffset retryAt, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Outbox publisher loop failed; restarting in {Delay}")]
+    private partial void LogLoopFailed(Exception exception, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Information, "Outbox clean-up deleted {Deleted} message(s) published more than {Retention} ago")]
+    private partial void LogCleanedUp(int deleted, TimeSpan retention);
+}
+
+public sealed record PendingOutboxMessage(
+    Guid Id, string Type, string CorrelationId, string Payload, string? TraceParent, string? TraceState,
+    DateTimeOffset CreatedAt, int Attempts);
