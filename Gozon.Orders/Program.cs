@@ -1,6 +1,26 @@
-// Placeholder until the real service lands.
+using Gozon.Messaging;
+using Gozon.Messaging.Broker;
+using Gozon.Messaging.Contracts;
+using Gozon.Messaging.Database;
+using Gozon.Orders.Data;
+using Gozon.Orders.Orders;
+using Gozon.Orders.PaymentResults;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApiDefaults();
+builder.AddServiceDatabase<OrdersDbContext>("orders-db");
+builder.AddRabbitMqMessaging();
+builder.AddOutboxPublisher();
+builder.AddMessageHandler<PaymentSucceeded, PaymentResultHandler>();
+builder.AddMessageHandler<PaymentFailed, PaymentResultHandler>();
+builder.AddQueueConsumer(BrokerTopology.PaymentResultsQueue);
+
 var app = builder.Build();
-app.MapGet("/health", () => "Healthy");
-app.MapGet("/alive", () => "Healthy");
+
+app.UseApiDefaults();
+app.MapDefaultEndpoints();
+app.MapOrderEndpoints();
+
 app.Run();

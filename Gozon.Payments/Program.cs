@@ -1,6 +1,25 @@
-// Placeholder until the real service lands.
+using Gozon.Messaging;
+using Gozon.Messaging.Broker;
+using Gozon.Messaging.Contracts;
+using Gozon.Messaging.Database;
+using Gozon.Payments.Accounts;
+using Gozon.Payments.Data;
+using Gozon.Payments.Payments;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApiDefaults();
+builder.AddServiceDatabase<PaymentsDbContext>("payments-db");
+builder.AddRabbitMqMessaging();
+builder.AddOutboxPublisher();
+builder.AddMessageHandler<PayOrder, PayOrderHandler>();
+builder.AddQueueConsumer(BrokerTopology.PayOrderQueue);
+
 var app = builder.Build();
-app.MapGet("/health", () => "Healthy");
-app.MapGet("/alive", () => "Healthy");
+
+app.UseApiDefaults();
+app.MapDefaultEndpoints();
+app.MapAccountEndpoints();
+
 app.Run();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gozon.ServiceDefaults.Api;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -67,7 +68,7 @@ public sealed partial class MessageDispatcher(
             {
                 return DeadLetter(activity, queue, envelope, exception.Message);
             }
-            catch (Exception exception) when (TransientFailure.IsTransient(exception))
+            catch (Exception exception) when (TransientDatabaseFailure.IsTransient(exception))
             {
                 var delay = Backoff.Delay(attempt, options.Value.MaxRetryDelay);
                 LogTransientFailure(exception, envelope.Type, envelope.MessageId, attempt + 1, delay);

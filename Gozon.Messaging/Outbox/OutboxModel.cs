@@ -56,4 +56,12 @@ public static class OutboxModel
                 FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_messages();
             """);
     }
+
+    public static void DropOutboxNotifyTrigger(this MigrationBuilder migrationBuilder)
+    {
+        migrationBuilder.Sql($"""
+            DROP TRIGGER IF EXISTS outbox_messages_notify ON {Table};
+            DROP FUNCTION IF EXISTS notify_outbox_messages();
+            """);
+    }
 }

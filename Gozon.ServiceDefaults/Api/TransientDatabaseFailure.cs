@@ -1,9 +1,12 @@
 using Npgsql;
 
-namespace Gozon.Messaging;
+namespace Gozon.ServiceDefaults.Api;
 
-/// <summary>Tells failures worth retrying as they are (database or broker away) from failures of the work itself.</summary>
-public static class TransientFailure
+/// <summary>
+/// Tells a database that is away (restarting, unreachable, overloaded) from a failure of the work itself:
+/// the first is retried or answered with 503, the second is a bug.
+/// </summary>
+public static class TransientDatabaseFailure
 {
     public static bool IsTransient(Exception exception)
     {
@@ -12,12 +15,10 @@ public static class TransientFailure
             switch (current)
             {
                 case PostgresException postgres:
-                    return IsTransientSqlState(postgres.SqlState) || postgres.IsTransient;
-                case NpgsqlException npgsql when npgsql.IsTransient:
+                    return postgres.IsTransient || IsTransientSqlState(postgres.SqlState);
+                case NpgsqlException { IsTransient: true }:
                 case TimeoutException:
                 case System.Net.Sockets.SocketException:
-                case RabbitMQ.Client.Exceptions.AlreadyClosedException:
-                case RabbitMQ.Client.Exceptions.BrokerUnreachableException:
                     return true;
             }
         }
@@ -27,7 +28,7 @@ public static class TransientFailure
 
     private static bool IsTransientSqlState(string sqlState) =>
         sqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
-        || sqlState.StartsWith("57P", StringComparison.Ordinal) // admin shutdown, crash shutdown, cannot connect now
+        || sqlState.StartsWith("57P", StringComparison.Ordinal) // admin or crash shutdown, cannot connect now
         || sqlState is "53300" // too many connections
             or PostgresErrorCodes.SerializationFailure
             or PostgresErrorCodes.DeadlockDetected;

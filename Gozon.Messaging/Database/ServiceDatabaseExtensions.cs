@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Gozon.Messaging.Database;
+
+public static class ServiceDatabaseExtensions
+{
+    /// <summary>
+    /// The service's PostgreSQL database: one pooled <see cref="NpgsqlDataSource"/> shared by EF Core, the
+    /// outbox publisher and the health check; a pooled DbContext; migrations applied at start-up.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(
+        this IHostApplicationBuilder builder, string connectionName) where TContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException(
+                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName} (the AppHost does this).");
+        builder.Services.AddNpgsqlDataSource(connectionString);
+        builder.Services.AddDbContextPool<TContext>((services, options) => options
+            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())
+            .UseSnakeCaseNamingConvention());
+        builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
+        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>(connectionName);
+        return builder;
+    }
+}
