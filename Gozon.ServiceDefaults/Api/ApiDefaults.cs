@@ -22,7 +22,12 @@ public static class ApiDefaults
         // Binding failures throw, so ApiExceptionHandler can answer them with a problem that says what is wrong.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
-        builder.Services.AddOpenApi();
+        // No servers in the document: clients read it through the gateway and call relative to it.
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Servers?.Clear();
+            return Task.CompletedTask;
+        }));
         return builder;
     }
 
