@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Gozon.AppHost.Hosting.Dcp;
+
+/// <summary><c>rabbitmq:4-management</c> with generated credentials and a named volume.</summary>
+internal sealed class RabbitMQContainerRunner(RabbitMQServerResource resource, RunnerContext context)
+    : ContainerRunner(resource, "RabbitMQ (container)", context)
+{
+    private const string User = "gozon";
+    private readonly TaskCompletionSource<string> _connectionString = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string _password = "";
+    private int _port;
+    private int _managementPort;
+
+    protected override string Image => "rabbitmq:4-management";
+
+    public override Task<string?> GetConnectionStringAsync(CancellationToken cancellationToken) =>
+        _connectionString.Task.WaitAsync(cancellationToken)!;
+
+    protected override string? GetDisplayUrl() =>
+        _port == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"amqp://127.0.0.1:{_port} (management http://127.0.0.1:{_managementPort})");
+
+    protected override Task PrepareContainerAsync(CancellationToken cancellationToken)
+    {
+        _password = Context.State.GetOrCreateSecret("rabbitmq-password");
+        _port = Context.State.GetOrCreatePort("rabbitmq-container");
+        _managementPort = Context.State.GetOrCreatePort("rabbitmq-management");
+        _connectionString.TrySetResult(string.Create(CultureInfo.InvariantCulture,
+            $"amqp://{User}:{Uri.EscapeDataString(_password)}@127.0.0.1:{_port}/"));
+        return Task.CompletedTask;
+    }
+
+    protected override IEnumerable<string> GetRunArguments() =>
+    [
+        "--hostname", ContainerName,
+        .. Publish(_port, 5672),
+        .. Publish(_managementPort, 15672),
+        .. Env("RABBITMQ_DEFAULT_USER", User),
+        .. Env("RABBITMQ_DEFAULT_PASS", _password),
+        .. Volume("/var/lib/rabbitmq"),
+    ];
+
+    protected override async Task<bool> ProbeAsync(int replica, CancellationToken cancellationToken) =>
+        await Probes.RabbitMQAsync(await _connectionString.Task.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+}

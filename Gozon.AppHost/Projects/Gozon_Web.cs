@@ -1,0 +1,10 @@
+using Gozon.AppHost.Hosting;
+
+namespace Projects;
+
+/// <summary>Hand-written stand-in for Aspire's generated project metadata.</summary>
+public sealed class Gozon_Web : IProjectMetadata
+{
+    public string ProjectPath { get; } =
+        Path.Combine(BuildInfo.RepositoryRoot, "Gozon.Web", "Gozon.Web.csproj");
+}
