@@ -37,10 +37,12 @@ public static class DistributedApplicationTestingBuilder
             },
         });
 
-        // Disposed by the host's service provider, after every resource has stopped.
-        builder.Services.AddSingleton(stateDirectory);
+        // Created by a factory so the host's service provider disposes it, after every resource has stopped.
+        builder.Services.AddSingleton(_ => stateDirectory);
         GozonTopology.Configure(builder);
         configure?.Invoke(builder);
-        return Task.FromResult(builder.Build());
+        var app = builder.Build();
+        _ = app.Services.GetRequiredService<TemporaryDirectory>();
+        return Task.FromResult(app);
     }
 }

@@ -27,6 +27,7 @@ public sealed class GozonAppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(LogPath)!);
         File.Delete(LogPath);
         _app = await DistributedApplicationTestingBuilder.CreateAsync(
             [],

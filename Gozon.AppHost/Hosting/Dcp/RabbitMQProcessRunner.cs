@@ -57,6 +57,7 @@ internal sealed partial class RabbitMQProcessRunner(RabbitMQServerResource resou
             $"default_pass = {password}",
             "log.console = true",
             "log.console.level = info",
+            "log.connection.level = warning",
             "log.file = false",
             "",
         ]), cancellationToken).ConfigureAwait(false);
