@@ -44,8 +44,12 @@ public sealed class GozonAppFixture : IAsyncLifetime
             throw new InvalidOperationException($"The Gozon system did not start (full log: {LogPath}).{Environment.NewLine}{ex.Message}", ex);
         }
 
-        _gateway = _app.CreateHttpClient("gateway");
-        _gateway.Timeout = TimeSpan.FromSeconds(30);
+        // UTF-8 request headers, so tests can also send the malformed (non-ASCII) input the API must reject.
+        _gateway = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 })
+        {
+            BaseAddress = _app.GetEndpoint("gateway"),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
     }
 
     public async Task DisposeAsync()
