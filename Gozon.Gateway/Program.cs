@@ -1,3 +1,4 @@
+using Gozon.Gateway;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,9 @@ builder.Services.AddReverseProxy()
 
 var app = builder.Build();
 
+// The proxy's own failures (no healthy destination, a service that went away) become problem details too.
+app.UseStatusCodePages();
+app.UseMiddleware<NonAsciiHeaderGuard>();
 app.MapDefaultEndpoints();
 app.MapReverseProxy();
 

@@ -1,0 +1,83 @@
+using System.Text;
+using Gozon.Messaging.Broker;
+using RabbitMQ.Client;
+
+namespace Gozon.Tests.Support;
+
+/// <summary>Talks to the system's RabbitMQ directly, the way a misbehaving or duplicating peer would.</summary>
+public sealed class BrokerClient : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+
+    private BrokerClient(IConnection connection, IChannel channel)
+    {
+        _connection = connection;
+        _channel = channel;
+    }
+
+    public static async Task<BrokerClient> ConnectAsync(string amqpUri)
+    {
+        var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
+            publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+        return new BrokerClient(connection, channel);
+    }
+
+    /// <summary>Publishes to the Gozon exchange with the given envelope, waiting for the broker's confirm.</summary>
+    public async Task PublishAsync(string type, string body, Guid? messageId, string? correlationId = null, string? routingKey = null)
+    {
+        var properties = new BasicProperties
+        {
+            MessageId = messageId?.ToString(),
+            Type = type,
+            CorrelationId = correlationId,
+            ContentType = "application/json",
+            DeliveryMode = DeliveryModes.Persistent,
+        };
+        await _channel.BasicPublishAsync(BrokerTopology.Exchange, routingKey ?? type, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
+    }
+
+    /// <summary>Takes (and acks) the dead-lettered message with this id, or returns null if it is not there.</summary>
+    public async Task<DeadLetter?> TakeDeadLetterAsync(string queue, Guid messageId)
+    {
+        var deadLetterQueue = BrokerTopology.DeadLetterQueueOf(queue);
+        var seen = new List<ulong>();
+        try
+        {
+            while (await _channel.BasicGetAsync(deadLetterQueue, autoAck: false) is { } result)
+            {
+                if (result.BasicProperties.MessageId == messageId.ToString())
+                {
+                    await _channel.BasicAckAsync(result.DeliveryTag, multiple: false);
+                    return new DeadLetter(result.BasicProperties.Type, Encoding.UTF8.GetString(result.Body.Span));
+                }
+
+                seen.Add(result.DeliveryTag);
+            }
+
+            return null;
+        }
+        finally
+        {
+            // Other tests' dead letters go back untouched.
+            foreach (var tag in seen)
+            {
+                await _channel.BasicNackAsync(tag, multiple: false, requeue: true);
+            }
+        }
+    }
+
+    public async Task<uint> ReadyCountAsync(string queue) =>
+        (await _channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.CloseAsync();
+        await _connection.CloseAsync();
+        _channel.Dispose();
+        _connection.Dispose();
+    }
+}
+
+public sealed record DeadLetter(string? Type, string Body);

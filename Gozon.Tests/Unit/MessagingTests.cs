@@ -1,0 +1,55 @@
+using System.Text;
+using System.Text.Json;
+using Gozon.Messaging;
+using Gozon.Messaging.Contracts;
+using Gozon.Messaging.Outbox;
+
+namespace Gozon.Tests.Unit;
+
+public sealed class MessagingUnitTests
+{
+    [Fact]
+    public void Messages_round_trip_through_the_wire_format()
+    {
+        var message = new PaymentFailed(Guid.NewGuid(), PaymentFailureReason.InsufficientFunds);
+
+        var json = MessageSerializer.Serialize(message);
+        var back = MessageSerializer.Deserialize(Encoding.UTF8.GetBytes(json), typeof(PaymentFailed));
+
+        Assert.Contains("\"reason\":\"InsufficientFunds\"", json);
+        Assert.Equal(message, back);
+    }
+
+    [Theory]
+    [InlineData("""{"orderId":"6d1b0a4e-8e3f-4a0e-9a5d-0d7c5f1e2a3b","userId":"u"}""")]
+    [InlineData("""{"orderId":"6d1b0a4e-8e3f-4a0e-9a5d-0d7c5f1e2a3b","userId":"u","amount":"5"}""")]
+    [InlineData("""{"orderId":"6d1b0a4e-8e3f-4a0e-9a5d-0d7c5f1e2a3b","userId":null,"amount":5}""")]
+    [InlineData("null")]
+    public void Incomplete_or_mistyped_messages_are_rejected(string json) =>
+        Assert.ThrowsAny<JsonException>(() => MessageSerializer.Deserialize(Encoding.UTF8.GetBytes(json), typeof(PayOrder)));
+
+    [Fact]
+    public void An_outbox_row_carries_type_correlation_and_a_time_ordered_id()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var orderId = Guid.NewGuid();
+
+        var first = OutboxMessage.Create(new PayOrder(orderId, "u", 5), now);
+        var second = OutboxMessage.Create(new PayOrder(orderId, "u", 5), now.AddMilliseconds(1));
+
+        Assert.Equal("PayOrder", first.Type);
+        Assert.Equal(orderId.ToString(), first.CorrelationId);
+        Assert.Equal(7, first.Id.Version);
+        Assert.True(first.Id.CompareTo(second.Id) < 0);
+        Assert.Equal(now, first.NextAttemptAt);
+    }
+
+    [Fact]
+    public void Backoff_grows_and_stays_under_its_cap()
+    {
+        var cap = TimeSpan.FromSeconds(10);
+
+        Assert.True(Backoff.Delay(0, cap) < Backoff.Delay(5, cap));
+        Assert.All(Enumerable.Range(0, 40), attempt => Assert.True(Backoff.Delay(attempt, cap) <= cap * 1.1));
+    }
+}
