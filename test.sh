@@ -12,4 +12,4 @@ dotnet test Gozon.Tests -c Release --no-build \
   --logger "console;verbosity=normal" \
   --results-directory "$results" \
   --collect "XPlat Code Coverage" --settings Gozon.Tests/coverage.runsettings "$@"
-scripts/coverage-summary.sh "$results"
+COVERAGE_FLOOR="${COVERAGE_FLOOR:-80}" scripts/coverage-summary.sh "$results"

@@ -13,6 +13,7 @@ public sealed class AppHostSettings
     public const string OtlpProtocolKey = "Gozon:Otlp:Protocol";
     public const string StartupTimeoutKey = "Gozon:StartupTimeout";
     public const string StopTimeoutKey = "Gozon:StopTimeout";
+    public const string ProjectBinariesKey = "Gozon:ProjectBinaries";
 
     public required InfrastructureMode Infrastructure { get; init; }
 
@@ -27,6 +28,12 @@ public sealed class AppHostSettings
 
     /// <summary>Grace period between SIGTERM and SIGKILL.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Where to load the projects' assemblies from instead of their own bin folders, e.g. the test output
+    /// directory, whose assemblies the coverage collector instruments; <c>null</c> = each project's bin.
+    /// </summary>
+    public string? ProjectBinariesDirectory { get; init; }
 
     public static AppHostSettings FromConfiguration(IConfiguration configuration)
     {
@@ -52,6 +59,7 @@ public sealed class AppHostSettings
             OtlpProtocol = NullIfEmpty(configuration[OtlpProtocolKey]) ?? "grpc",
             StartupTimeout = ParseSeconds(configuration[StartupTimeoutKey]),
             StopTimeout = ParseSeconds(configuration[StopTimeoutKey]) ?? TimeSpan.FromSeconds(10),
+            ProjectBinariesDirectory = NullIfEmpty(configuration[ProjectBinariesKey]),
         };
     }
 

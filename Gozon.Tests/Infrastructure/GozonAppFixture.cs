@@ -29,8 +29,10 @@ public sealed class GozonAppFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(Path.GetDirectoryName(LogPath)!);
         File.Delete(LogPath);
+        // Services load their assemblies from the test output, which the coverage collector instruments,
+        // so the line coverage of the service processes is measured too.
         _app = await DistributedApplicationTestingBuilder.CreateAsync(
-            [],
+            [$"--{AppHostSettings.ProjectBinariesKey}={AppContext.BaseDirectory}"],
             builder => builder
                 .WithReplicas("orders", OrdersReplicas)
                 .WithReplicas("payments", PaymentsReplicas)

@@ -19,6 +19,15 @@ internal sealed class ProjectRunner : ProcessResourceRunner
 
     public int ReplicaCount => _ports.Length;
 
+    /// <summary>
+    /// The project's own build output, or the same assembly in <see cref="AppHostSettings.ProjectBinariesDirectory"/>
+    /// (the SDK copies a referenced app's deps.json and runtimeconfig.json beside it, so it runs from there).
+    /// </summary>
+    private string[] HostArguments(string dll, string assemblyName) =>
+        Context.Settings.ProjectBinariesDirectory is { } binaries
+            ? [Path.Combine(binaries, assemblyName + ".dll")]
+            : [dll];
+
     public override Uri GetEndpoint(int replica) =>
         new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_ports[replica]}"));
 
@@ -75,7 +84,7 @@ internal sealed class ProjectRunner : ProcessResourceRunner
             }
         }
 
-        return new ProcessSpec(DotnetHost.Path, [dll], projectDir) { Environment = environment };
+        return new ProcessSpec(DotnetHost.Path, HostArguments(dll, assemblyName), projectDir) { Environment = environment };
     }
 
     protected override async Task<bool> ProbeAsync(int replica, CancellationToken cancellationToken)
