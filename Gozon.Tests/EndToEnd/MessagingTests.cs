@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Gozon.Messaging.Broker;
 using Gozon.Tests.Infrastructure;
@@ -62,6 +63,36 @@ public sealed class MessagingTests(GozonAppFixture system) : IAsyncLifetime
         await Eventually.UntilAsync(() => _broker.ReadyCountAsync(BrokerTopology.PaymentResultsQueue), n => n == 0, "the results queue to drain");
         await Consistently.HoldsAsync(() => _api.GetOrderAsync(user, order.Id), o => o == cancelled,
             "the order to stay as it was", QuietWindow);
+    }
+
+    [Fact]
+    public async Task One_trace_and_one_envelope_run_from_the_request_through_payment_and_back()
+    {
+        var user = system.NewUserId();
+        await _api.OpenAccountWithAsync(user, 50);
+        var tap = await _broker.TapAsync("PayOrder", "PaymentSucceeded");
+        var traceId = ActivityTraceId.CreateRandom();
+
+        using var response = await _api.SendAsync(HttpMethod.Post, "/api/orders", user, """{"amount":5,"description":"traced"}""",
+            headers: new() { ["traceparent"] = $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01" });
+        var order = await GozonApi.ReadAsync<OrderDto>(response, System.Net.HttpStatusCode.Accepted);
+
+        var payOrder = await Eventually.UntilAsync(() => _broker.TakeTappedAsync(tap, "PayOrder", order.Id.ToString()),
+            m => m is not null, "the PayOrder command on the broker");
+        var result = await Eventually.UntilAsync(() => _broker.TakeTappedAsync(tap, "PaymentSucceeded", order.Id.ToString()),
+            m => m is not null, "the PaymentSucceeded event on the broker");
+        foreach (var message in new[] { payOrder!, result! })
+        {
+            Assert.True(Guid.TryParse(message.MessageId, out _), $"{message.Type} has a message id");
+            Assert.True(message.Persistent, $"{message.Type} is persistent");
+            Assert.StartsWith($"00-{traceId}-", message.TraceParent);
+        }
+
+        using var body = JsonDocument.Parse(payOrder!.Body);
+        Assert.Equal(order.Id, body.RootElement.GetProperty("orderId").GetGuid());
+        Assert.Equal(user, body.RootElement.GetProperty("userId").GetString());
+        Assert.Equal(5m, body.RootElement.GetProperty("amount").GetDecimal());
+        Assert.Equal("Finished", (await _api.WaitForFinalStatusAsync(user, order.Id)).Status);
     }
 
     [Theory]

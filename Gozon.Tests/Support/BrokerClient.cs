@@ -68,6 +68,37 @@ public sealed class BrokerClient : IAsyncDisposable
         }
     }
 
+    /// <summary>A private, temporary queue that receives a copy of every message of these types.</summary>
+    public async Task<string> TapAsync(params string[] messageTypes)
+    {
+        var queue = await _channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true);
+        foreach (var type in messageTypes)
+        {
+            await _channel.QueueBindAsync(queue.QueueName, BrokerTopology.Exchange, type);
+        }
+
+        return queue.QueueName;
+    }
+
+    /// <summary>Drains the tap until a message about <paramref name="correlationId"/> of the given type shows up.</summary>
+    public async Task<TappedMessage?> TakeTappedAsync(string tap, string type, string correlationId)
+    {
+        while (await _channel.BasicGetAsync(tap, autoAck: true) is { } result)
+        {
+            var properties = result.BasicProperties;
+            if (properties.Type == type && properties.CorrelationId == correlationId)
+            {
+                var traceParent = properties.Headers?.TryGetValue("traceparent", out var value) == true && value is byte[] bytes
+                    ? Encoding.UTF8.GetString(bytes)
+                    : null;
+                return new TappedMessage(properties.MessageId, properties.Type, properties.CorrelationId, traceParent,
+                    properties.Persistent, Encoding.UTF8.GetString(result.Body.Span));
+            }
+        }
+
+        return null;
+    }
+
     public async Task<uint> ReadyCountAsync(string queue) =>
         (await _channel.QueueDeclarePassiveAsync(queue)).MessageCount;
 
@@ -81,3 +112,5 @@ public sealed class BrokerClient : IAsyncDisposable
 }
 
 public sealed record DeadLetter(string? Type, string Body);
+
+public sealed record TappedMessage(string? MessageId, string? Type, string? CorrelationId, string? TraceParent, bool Persistent, string Body);

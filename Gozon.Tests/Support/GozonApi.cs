@@ -21,9 +21,15 @@ public sealed class GozonApi(HttpClient gateway)
     public HttpClient Http => gateway;
 
     public async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, string? userId, string? jsonBody = null, string? idempotencyKey = null)
+        HttpMethod method, string path, string? userId, string? jsonBody = null, string? idempotencyKey = null,
+        Dictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers ?? [])
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         if (userId is not null)
         {
             request.Headers.TryAddWithoutValidation(UserHeader, userId);
