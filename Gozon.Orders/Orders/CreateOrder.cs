@@ -1,11 +1,11 @@
 using Gozon.Messaging.Contracts;
+using Gozon.Messaging.Database;
 using Gozon.Messaging.Outbox;
 using Gozon.Orders.Data;
 using Gozon.ServiceDefaults.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Gozon.Orders.Orders;
 
@@ -47,10 +47,7 @@ public static class CreateOrder
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException
-            {
-                SqlState: PostgresErrorCodes.UniqueViolation,
-            } && idempotencyKey is not null)
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation() && idempotencyKey is not null)
         {
             // A concurrent request with the same key won the race; answer as it did.
             db.ChangeTracker.Clear();

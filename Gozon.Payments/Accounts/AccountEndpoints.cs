@@ -1,8 +1,8 @@
+using Gozon.Messaging.Database;
 using Gozon.Payments.Data;
 using Gozon.ServiceDefaults.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Gozon.Payments.Accounts;
 
@@ -32,10 +32,7 @@ public static class AccountEndpoints
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (exception.InnerException is PostgresException
-            {
-                SqlState: PostgresErrorCodes.UniqueViolation,
-            })
+        catch (DbUpdateException exception) when (exception.IsUniqueViolation())
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Account already exists.",
                 detail: $"User '{user}' already has an account.");

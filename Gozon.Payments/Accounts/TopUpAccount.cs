@@ -1,3 +1,4 @@
+using Gozon.Messaging.Database;
 using Gozon.Payments.Data;
 using Gozon.ServiceDefaults.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -67,10 +68,7 @@ public static class TopUpAccount
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException exception) when (idempotencyKey is not null && exception.InnerException is PostgresException
-            {
-                SqlState: PostgresErrorCodes.UniqueViolation,
-            })
+        catch (DbUpdateException exception) when (idempotencyKey is not null && exception.IsUniqueViolation())
         {
             // A concurrent request with the same key committed first: undo this credit, answer as it did.
             await transaction.RollbackAsync(cancellationToken);
