@@ -1,12 +1,14 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 
 namespace Gozon.AppHost.Hosting.Dcp;
 
 /// <summary>
-/// <c>docker run --rm</c> attached (so its output streams), named <c>gozon-{resource}</c>, data in a named
-/// volume that outlives the container. Stopped with SIGTERM (proxied to the container) then <c>docker rm -f</c>.
+/// <c>docker run --rm --pull never</c> attached (so its output streams), named <c>gozon-{resource}</c>, data in a
+/// named volume that outlives the container. A leftover container of that name (crashed run) is removed before
+/// every launch. Stopped with SIGTERM (proxied to the container by the CLI), then <c>docker rm -f</c>.
 /// </summary>
-internal abstract class ContainerRunner(IResource resource, string kind, RunnerContext context)
+internal abstract partial class ContainerRunner(IResource resource, string kind, RunnerContext context)
     : ProcessResourceRunner(resource, kind, 1, context)
 {
     private string _docker = "docker";
@@ -18,8 +20,11 @@ internal abstract class ContainerRunner(IResource resource, string kind, RunnerC
     protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
         _docker = UnixEnvironment.FindOnPath("docker")
-            ?? throw new DistributedApplicationException("docker was not found; install Docker or use Gozon:Infrastructure=Process.");
-        await RemoveContainerAsync(cancellationToken).ConfigureAwait(false);
+            ?? throw new DistributedApplicationException("docker was not found on PATH; install Docker or use Gozon:Infrastructure=Process.");
+        await EnsureImageAsync(cancellationToken).ConfigureAwait(false);
+
+        // Before ports are claimed: a leftover may still publish them.
+        await RemoveLeftoverAsync(cancellationToken).ConfigureAwait(false);
         await PrepareContainerAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -28,16 +33,20 @@ internal abstract class ContainerRunner(IResource resource, string kind, RunnerC
     /// <summary>Ports (host loopback → container), environment and volumes of <c>docker run</c>.</summary>
     protected abstract IEnumerable<string> GetRunArguments();
 
-    protected override Task<ProcessSpec> CreateProcessSpecAsync(int replica, CancellationToken cancellationToken)
+    protected override async Task<ProcessSpec> CreateProcessSpecAsync(int replica, CancellationToken cancellationToken)
     {
-        var arguments = new List<string> { "run", "--rm", "--name", ContainerName, "--label", "gozon.resource=" + Resource.Name };
+        await RemoveLeftoverAsync(cancellationToken).ConfigureAwait(false);
+        var arguments = new List<string>
+        {
+            "run", "--rm", "--pull", "never", "--name", ContainerName, "--label", "gozon.resource=" + Resource.Name,
+        };
         arguments.AddRange(GetRunArguments());
         arguments.Add(Image);
-        return Task.FromResult(new ProcessSpec(_docker, arguments, Context.State.Root)
+        return new ProcessSpec(_docker, arguments, Context.State.Root)
         {
             StopSignal = NativeMethods.SIGTERM,
             StopFallback = RemoveContainerAsync,
-        });
+        };
     }
 
     protected override Task OnStoppedAsync(CancellationToken cancellationToken) => RemoveContainerAsync(cancellationToken);
@@ -49,6 +58,44 @@ internal abstract class ContainerRunner(IResource resource, string kind, RunnerC
 
     protected IEnumerable<string> Volume(string containerPath) => ["-v", $"gozon-{Resource.Name}-data:{containerPath}"];
 
+    /// <summary>Runs <c>docker exec {container} ...</c>; returns exit code and output.</summary>
+    protected Task<(int ExitCode, string Output)> ExecAsync(IEnumerable<string> command, CancellationToken cancellationToken) =>
+        UnixEnvironment.RunAsync(_docker, ["exec", ContainerName, .. command], cancellationToken);
+
+    private async Task EnsureImageAsync(CancellationToken cancellationToken)
+    {
+        var (exitCode, _) = await UnixEnvironment.RunAsync(_docker, ["image", "inspect", "--format", "{{.Id}}", Image], cancellationToken)
+            .ConfigureAwait(false);
+        if (exitCode == 0)
+        {
+            return;
+        }
+
+        var (infoExit, info) = await UnixEnvironment.RunAsync(_docker, ["info", "--format", "{{.ServerVersion}}"], cancellationToken)
+            .ConfigureAwait(false);
+        throw new DistributedApplicationException(infoExit != 0
+            ? $"The Docker engine does not answer ({FirstLine(info)}); start dockerd or use Gozon:Infrastructure=Process."
+            : $"Image {Image} is not on this machine and the AppHost never pulls: run `docker pull {Image}` "
+              + "(offline: bash /work/shared/tools/docker-standins.sh) or use Gozon:Infrastructure=Process.");
+    }
+
+    private async Task RemoveLeftoverAsync(CancellationToken cancellationToken)
+    {
+        var (exitCode, state) = await UnixEnvironment.RunAsync(
+            _docker, ["container", "inspect", "--format", "{{.State.Status}}", ContainerName], cancellationToken).ConfigureAwait(false);
+        if (exitCode == 0)
+        {
+            LogLeftover(ContainerName, state.Trim());
+            await RemoveContainerAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task RemoveContainerAsync(CancellationToken cancellationToken) =>
         await UnixEnvironment.RunAsync(_docker, ["rm", "-f", ContainerName], cancellationToken).ConfigureAwait(false);
+
+    private static string FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no output";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing leftover container {Container} ({State}) from an earlier run")]
+    private partial void LogLeftover(string container, string state);
 }
