@@ -4,9 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace Gozon.AppHost.Hosting.Dcp;
 
 /// <summary>
-/// <c>docker run --rm --pull never</c> attached (so its output streams), named <c>gozon-{resource}</c>, data in a
-/// named volume that outlives the container. A leftover container of that name (crashed run) is removed before
-/// every launch. Stopped with SIGTERM (proxied to the container by the CLI), then <c>docker rm -f</c>.
+/// <c>docker run --rm --init --pull never</c> attached (so its output streams), named <c>gozon-{resource}</c>, data in
+/// a named volume that outlives the container. A leftover container of that name (crashed run) is removed before
+/// every launch. Stopped with SIGTERM: the CLI proxies it to the container, whose init (<c>--init</c>: PID 1 ignores
+/// signals it has no handler for) passes it on; after the grace period <c>docker rm -f</c>.
 /// </summary>
 internal abstract partial class ContainerRunner(IResource resource, string kind, RunnerContext context)
     : ProcessResourceRunner(resource, kind, 1, context)
@@ -38,7 +39,7 @@ internal abstract partial class ContainerRunner(IResource resource, string kind,
         await RemoveLeftoverAsync(cancellationToken).ConfigureAwait(false);
         var arguments = new List<string>
         {
-            "run", "--rm", "--pull", "never", "--name", ContainerName, "--label", "gozon.resource=" + Resource.Name,
+            "run", "--rm", "--init", "--pull", "never", "--name", ContainerName, "--label", "gozon.resource=" + Resource.Name,
         };
         arguments.AddRange(GetRunArguments());
         arguments.Add(Image);
