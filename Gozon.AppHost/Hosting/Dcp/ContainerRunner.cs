@@ -13,6 +13,8 @@ internal abstract partial class ContainerRunner(IResource resource, string kind,
     : ProcessResourceRunner(resource, kind, 1, context)
 {
     private string _docker = "docker";
+    private readonly Lock _repairLock = new();
+    private Task _repair = Task.CompletedTask;
 
     protected string ContainerName => $"gozon-{Resource.Name}";
 
@@ -63,6 +65,50 @@ internal abstract partial class ContainerRunner(IResource resource, string kind,
     protected Task<(int ExitCode, string Output)> ExecAsync(IEnumerable<string> command, CancellationToken cancellationToken) =>
         UnixEnvironment.RunAsync(_docker, ["exec", ContainerName, .. command], cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="repair"/> (e.g. resetting credentials with <c>docker exec</c>) in the background, one at a
+    /// time, outside the probe's timeout; a failure is logged as an error and in the resource's log.
+    /// Returns false when a repair is already running.
+    /// </summary>
+    protected bool StartRepair(Func<CancellationToken, Task> repair)
+    {
+        lock (_repairLock)
+        {
+            if (!_repair.IsCompleted)
+            {
+                return false;
+            }
+
+            _repair = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await repair(Disposing).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        LogRepairFailed(ContainerName, ex.Message);
+                        Context.ResourceLogs.WriteLine(ReplicaNames[0], ex.Message, isError: true);
+                    }
+                },
+                CancellationToken.None);
+            return true;
+        }
+    }
+
+    /// <summary>Runs <c>docker exec</c> and throws with its output (and how to start afresh) when it fails.</summary>
+    protected async Task ExecOrThrowAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var (exitCode, output) = await ExecAsync(command, cancellationToken).ConfigureAwait(false);
+        if (exitCode != 0)
+        {
+            throw new DistributedApplicationException(
+                $"`docker exec {ContainerName} {string.Join(' ', command.Take(2))}` failed ({exitCode}): {output.Trim()}. "
+                + $"To start afresh: docker volume rm gozon-{Resource.Name}-data");
+        }
+    }
+
     private async Task EnsureImageAsync(CancellationToken cancellationToken)
     {
         var (exitCode, _) = await UnixEnvironment.RunAsync(_docker, ["image", "inspect", "--format", "{{.Id}}", Image], cancellationToken)
@@ -96,6 +142,9 @@ internal abstract partial class ContainerRunner(IResource resource, string kind,
 
     private static string FirstLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no output";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Repairing {Container} failed: {Reason}")]
+    private partial void LogRepairFailed(string container, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing leftover container {Container} ({State}) from an earlier run")]
     private partial void LogLeftover(string container, string state);

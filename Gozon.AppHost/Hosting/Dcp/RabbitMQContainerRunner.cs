@@ -1,9 +1,14 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client.Exceptions;
 
 namespace Gozon.AppHost.Hosting.Dcp;
 
-/// <summary><c>rabbitmq:4-management</c> with generated credentials and a named volume.</summary>
-internal sealed class RabbitMQContainerRunner(RabbitMQServerResource resource, RunnerContext context)
+/// <summary>
+/// <c>rabbitmq:4-management</c> with generated credentials and a named volume. RABBITMQ_DEFAULT_USER/PASS only
+/// apply to an empty volume, so when the state folder was reset the user is set again with <c>rabbitmqctl</c>.
+/// </summary>
+internal sealed partial class RabbitMQContainerRunner(RabbitMQServerResource resource, RunnerContext context)
     : ContainerRunner(resource, "RabbitMQ (container)", context)
 {
     private const string User = "gozon";
@@ -40,6 +45,32 @@ internal sealed class RabbitMQContainerRunner(RabbitMQServerResource resource, R
         .. Volume("/var/lib/rabbitmq"),
     ];
 
-    protected override async Task<bool> ProbeAsync(int replica, CancellationToken cancellationToken) =>
-        await Probes.RabbitMQAsync(await _connectionString.Task.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    protected override async Task<bool> ProbeAsync(int replica, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Probes.RabbitMQAsync(await _connectionString.Task.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokerUnreachableException ex) when (ex.InnerException is AuthenticationFailureException)
+        {
+            if (StartRepair(ResetUserAsync))
+            {
+                LogCredentialsMismatch(ContainerName);
+            }
+
+            return false;
+        }
+    }
+
+    private async Task ResetUserAsync(CancellationToken cancellationToken)
+    {
+        // add_user fails when the user exists (its password is then changed).
+        await ExecAsync(["rabbitmqctl", "add_user", User, _password], cancellationToken).ConfigureAwait(false);
+        await ExecOrThrowAsync(["rabbitmqctl", "change_password", User, _password], cancellationToken).ConfigureAwait(false);
+        await ExecOrThrowAsync(["rabbitmqctl", "set_user_tags", User, "administrator"], cancellationToken).ConfigureAwait(false);
+        await ExecOrThrowAsync(["rabbitmqctl", "set_permissions", "-p", "/", User, ".*", ".*", ".*"], cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Container} rejects the credentials from the state folder (volume initialised by another state folder); setting them")]
+    private partial void LogCredentialsMismatch(string container);
 }
