@@ -1,5 +1,6 @@
 using Gozon.Messaging.Broker;
 using Gozon.Messaging.Contracts;
+using Gozon.Messaging.Inbox;
 using Gozon.Messaging.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,13 @@ public static class MessagingExtensions
         builder.Services.TryAddSingleton<OutboxBrokerSender>();
         builder.Services.AddSingleton<OutboxPublisher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxPublisher>());
+        return builder;
+    }
+
+    /// <summary>Deletes inbox rows past the retention period; for services whose handlers use the inbox.</summary>
+    public static IHostApplicationBuilder AddInboxCleaner(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<InboxCleaner>();
         return builder;
     }
 

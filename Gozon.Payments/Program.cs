@@ -14,6 +14,7 @@ builder.AddServiceDatabase<PaymentsDbContext>("payments-db");
 builder.AddRabbitMqMessaging();
 builder.AddOutboxPublisher();
 builder.AddMessageHandler<PayOrder, PayOrderHandler>();
+builder.AddInboxCleaner();
 builder.AddQueueConsumer(BrokerTopology.PayOrderQueue);
 
 var app = builder.Build();
