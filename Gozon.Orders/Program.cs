@@ -3,6 +3,7 @@ using Gozon.Messaging.Broker;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Database;
 using Gozon.Orders.Data;
+using Gozon.Orders.LiveStatus;
 using Gozon.Orders.Orders;
 using Gozon.Orders.PaymentResults;
 
@@ -16,11 +17,13 @@ builder.AddOutboxPublisher();
 builder.AddMessageHandler<PaymentSucceeded, PaymentResultHandler>();
 builder.AddMessageHandler<PaymentFailed, PaymentResultHandler>();
 builder.AddQueueConsumer(BrokerTopology.PaymentResultsQueue);
+builder.AddOrderLiveStatus();
 
 var app = builder.Build();
 
 app.UseApiDefaults();
 app.MapDefaultEndpoints();
 app.MapOrderEndpoints();
+app.MapOrderLiveStatus();
 
 app.Run();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace Gozon.ServiceDefaults.Api;
 
@@ -11,6 +12,7 @@ public sealed partial record UserId(string Value)
 {
     public const string HeaderName = "X-User-Id";
     public const int MaxLength = 64;
+    public const string QueryName = "userId";
 
     public static bool TryParse(string? value, out UserId? userId)
     {
@@ -18,21 +20,35 @@ public sealed partial record UserId(string Value)
         return userId is not null;
     }
 
-    public static ValueTask<UserId> BindAsync(HttpContext context)
+    public static ValueTask<UserId> BindAsync(HttpContext context) =>
+        TryRead(context.Request.Headers[HeaderName], out var userId, out var error)
+            ? ValueTask.FromResult(userId!)
+            : throw new BadHttpRequestException(error!);
+
+    /// <summary>
+    /// The caller of a WebSocket connection: the <c>X-User-Id</c> header, or the <c>userId</c> query parameter
+    /// for browsers, whose WebSocket API cannot set headers.
+    /// </summary>
+    public static bool TryReadConnection(HttpRequest request, out UserId? userId, out string? error)
     {
-        var header = context.Request.Headers[HeaderName];
-        if (header.Count == 0)
-        {
-            throw new BadHttpRequestException($"The {HeaderName} header is required.");
-        }
+        var header = request.Headers[HeaderName];
+        return header.Count == 0 && request.Query.TryGetValue(QueryName, out var query)
+            ? TryRead(query, out userId, out error)
+            : TryRead(header, out userId, out error);
+    }
 
-        if (header.Count > 1 || !TryParse(header[0], out var userId))
+    private static bool TryRead(StringValues values, out UserId? userId, out string? error)
+    {
+        userId = null;
+        error = values.Count switch
         {
-            throw new BadHttpRequestException(
-                $"The {HeaderName} header must be 1-{MaxLength} characters of letters, digits, '-', '_' or '.'.");
-        }
-
-        return ValueTask.FromResult(userId!);
+            0 => $"The {HeaderName} header is required.",
+            > 1 => $"Give {HeaderName} once.",
+            _ when !TryParse(values[0], out userId) =>
+                $"The {HeaderName} header must be 1-{MaxLength} characters of letters, digits, '-', '_' or '.'.",
+            _ => null,
+        };
+        return error is null;
     }
 
     public override string ToString() => Value;

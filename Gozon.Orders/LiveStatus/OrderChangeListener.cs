@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Gozon.Messaging;
+using Gozon.Orders.Orders;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Gozon.Orders.LiveStatus;
+
+/// <summary>
+/// Relays every order change to this replica's hub subscribers. The change arrives from PostgreSQL: a trigger
+/// on <c>orders</c> calls <c>pg_notify</c> in the transaction that changed the row, so a notification exists
+/// exactly when the change committed, and every replica LISTENs, so a subscriber hears about changes made by
+/// any replica, whichever replica it is connected to.
+/// </summary>
+public sealed partial class OrderChangeListener(
+    NpgsqlDataSource dataSource,
+    IHubContext<OrderStatusHub, IOrderStatusClient> hub,
+    IOptions<JsonOptions> jsonOptions,
+    TimeProvider timeProvider,
+    ILogger<OrderChangeListener> logger) : BackgroundService
+{
+    public const string Channel = "order_changed";
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    private readonly Channel<string> _payloads = System.Threading.Channels.Channel.CreateUnbounded<string>(
+        new UnboundedChannelOptions { SingleReader = true });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var relay = RelayAsync(stoppingToken);
+        for (var failures = 0; !stoppingToken.IsCancellationRequested;)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, notification) => _payloads.Writer.TryWrite(notification.Payload);
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                LogListening(Channel);
+                failures = 0;
+                while (true)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                // Changes committed while this replica is not listening reach its subscribers only through their
+                // own re-subscription (which returns the current state), as after any reconnect.
+                var delay = Backoff.Delay(failures++, MaxRetryDelay);
+                LogListenFailed(exception, delay);
+                await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        _payloads.Writer.TryComplete();
+        await relay;
+    }
+
+    private async Task RelayAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var payload in _payloads.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                var order = JsonSerializer.Deserialize<OrderResponse>(payload, jsonOptions.Value.SerializerOptions)
+                    ?? throw new JsonException("empty notification");
+                await hub.Clients
+                    .Groups(OrderStatusHub.UserGroup(order.UserId), OrderStatusHub.OrderGroup(order.Id))
+                    .OrderChanged(order);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRelayFailed(exception, payload);
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Listening for order changes on channel {Channel}")]
+    private partial void LogListening(string channel);
+
+    [LoggerMessage(LogLevel.Warning, "Listening for order changes failed; retrying in {Delay}")]
+    private partial void LogListenFailed(Exception exception, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Error, "Could not relay order change {Payload}")]
+    private partial void LogRelayFailed(Exception exception, string payload);
+}
