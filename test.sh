@@ -3,7 +3,7 @@
 # and prints the line coverage of the services.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/install-prerequisites.sh
+scripts/install-prerequisites.sh --browser
 
 results=TestResults
 rm -rf "$results"

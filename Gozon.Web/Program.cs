@@ -1,27 +1,33 @@
+using Gozon.Web.Components;
+using Gozon.Web.Gateway;
+using Gozon.Web.Shopping;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.Services.AddRazorComponents()
+    .AddInteractiveServerComponents();
+// "http://gateway" is resolved by service discovery (services__gateway__http__0), like every service-to-service call.
+builder.Services.AddHttpClient(nameof(GatewayClient), http => http.BaseAddress = new Uri(GatewayClient.ServiceUri));
+builder.Services.AddSingleton<GatewayClient>();
+// One of each per browser tab (Blazor circuit).
+builder.Services.AddScoped<OrderFeed>();
+builder.Services.AddScoped<ShopperStorage>();
+builder.Services.AddScoped<Toasts>();
+builder.Services.AddScoped<ShopperSession>();
 
 var app = builder.Build();
 
-app.MapDefaultEndpoints();
-
-// A landing page until the interactive front end lands: it points at the gateway the AppHost announced.
-app.MapGet("/", (IConfiguration configuration) =>
+if (!app.Environment.IsDevelopment())
 {
-    var gateway = configuration["services:gateway:http:0"] ?? "http://localhost:5080";
-    return Results.Content($$"""
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Gozon</title>
-        <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.5}</style>
-        </head><body>
-        <h1>Gozon</h1>
-        <p>Orders and payments talking through RabbitMQ, with an outbox and an inbox on each side.</p>
-        <p>The shop front end is on its way. Meanwhile, try the API through the gateway:
-        <a href="{{gateway}}/scalar/">{{gateway}}/scalar/</a>.</p>
-        </body></html>
-        """, "text/html");
-});
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+}
+
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAntiforgery();
+app.MapDefaultEndpoints();
+app.MapStaticAssets();
+app.MapRazorComponents<App>()
+    .AddInteractiveServerRenderMode();
 
 app.Run();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Gozon needs on a fresh Debian/Ubuntu machine (run as root): PostgreSQL and RabbitMQ
-# binaries for the AppHost's local-process mode. The .NET 10 SDK is expected on PATH.
+# binaries for the AppHost's local-process mode; with --browser also Debian's Chromium, which the browser
+# tests drive through Playwright (no browser download). The .NET 10 SDK is expected on PATH.
 set -euo pipefail
 
 need=()
@@ -10,6 +11,9 @@ if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev
   need+=(postgresql)
 fi
 command -v setpriv >/dev/null || need+=(util-linux)
+if [[ "${1:-}" == "--browser" ]]; then
+  [[ -x /usr/bin/chromium ]] || need+=(chromium)
+fi
 
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then

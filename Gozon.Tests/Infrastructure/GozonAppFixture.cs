@@ -16,11 +16,17 @@ public sealed class GozonAppFixture : IAsyncLifetime
     private DistributedApplication? _app;
     private HttpClient? _gateway;
 
+    /// <summary>Artifacts of a run: the system log, browser screenshots.</summary>
+    public static string TestResultsDirectory { get; } = Path.Combine(BuildInfo.RepositoryRoot, "Gozon.Tests", "TestResults");
+
     public static string LogPath { get; } = Environment.GetEnvironmentVariable("GOZON_TEST_LOG") is { Length: > 0 } configured
         ? Path.GetFullPath(configured)
-        : Path.Combine(BuildInfo.RepositoryRoot, "Gozon.Tests", "TestResults", "gozon-system.log");
+        : Path.Combine(TestResultsDirectory, "gozon-system.log");
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The Gozon system is not started.");
+
+    /// <summary>The browser front end's address.</summary>
+    public Uri Web => App.GetEndpoint("web");
 
     /// <summary>Client for the YARP gateway (base address = gateway endpoint).</summary>
     public HttpClient Gateway => _gateway ?? throw new InvalidOperationException("The Gozon system is not started.");
