@@ -55,12 +55,22 @@ public sealed class GatewayTests(GozonAppFixture system)
     }
 
     [Fact]
-    public async Task The_web_front_end_points_at_the_gateway()
+    public async Task The_web_front_end_serves_the_shop_and_every_asset_itself()
     {
         using var web = system.App.CreateHttpClient("web");
 
         var html = await web.GetStringAsync("/");
+        var assets = System.Text.RegularExpressions.Regex.Matches(html, "(?:src|href)=\"([^\"]+)\"")
+            .Select(m => m.Groups[1].Value)
+            .Where(url => url != "/")
+            .ToList();
 
-        Assert.Contains(system.Gateway.BaseAddress!.ToString().TrimEnd('/'), html);
+        Assert.Contains(assets, url => url.Contains("blazor.web", StringComparison.Ordinal));
+        Assert.Contains(assets, url => url.EndsWith(".css", StringComparison.Ordinal));
+        foreach (var asset in assets)
+        {
+            Assert.False(Uri.TryCreate(asset, UriKind.Absolute, out _), $"{asset} is loaded from elsewhere (no CDN at run time)");
+            Assert.Equal(HttpStatusCode.OK, (await web.GetAsync(asset)).StatusCode);
+        }
     }
 }
