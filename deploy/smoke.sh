@@ -65,6 +65,10 @@ log "up"
 c up -d >/dev/null || fail "up"
 wait_healthy 300
 log "healthy; web: $(curl -s -o /dev/null -w '%{http_code}' localhost:5081/), dashboard: $(curl -s -o /dev/null -w '%{http_code}' localhost:18888/)"
+script=$(curl -sf localhost:5081/ | grep -o '_framework/blazor\.web[^"]*\.js' | head -1)
+[[ -n "$script" ]] && curl -sf -o /dev/null "localhost:5081/$script" || fail "the shop page or its Blazor script is not served by web"
+curl -sf -o /dev/null -X POST "$gw/hubs/orders/negotiate?negotiateVersion=1&userId=smoke" || fail "the live status hub is not reachable through the gateway"
+log "the shop and its script are served; the live status hub answers through the gateway"
 
 u1=smoke-a-$RANDOM
 new_account "$u1" 100

@@ -1,6 +1,7 @@
 using Gozon.Tests.Infrastructure;
 using Gozon.Tests.Support;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Gozon.Tests.Browser;
@@ -8,7 +9,7 @@ namespace Gozon.Tests.Browser;
 /// <summary>The web front end in real Chromium, against the whole system; the browser only ever talks to Gozon.Web.</summary>
 [Collection(GozonSystemCollection.Name)]
 [Trait("Category", "Browser")]
-public sealed class ShopBrowserTests(GozonAppFixture system, ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
+public sealed class ShopBrowserTests(GozonAppFixture system, ChromiumFixture chromium, ITestOutputHelper output) : IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
     private readonly GozonApi _api = new(system.Gateway);
     private IBrowserContext? _context;
@@ -39,11 +40,17 @@ public sealed class ShopBrowserTests(GozonAppFixture system, ChromiumFixture chr
         var httpRequests = new List<string>();
         shop.Page.Request += (_, request) => httpRequests.Add(request.Url);
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var paid = await shop.PlaceOrderAsync("30", "a desk lamp");
         await Expect(shop.OrderStatus(paid)).ToHaveTextAsync("Finished", ShopPage.Live);
+        var onScreen = DateTimeOffset.UtcNow;
+        output.WriteLine($"click on 'Place order' to 'Finished' on screen: {clock.ElapsedMilliseconds} ms; " +
+            $"status committed to on screen: {(onScreen - (await _api.GetOrderAsync(user, paid)).UpdatedAt).TotalMilliseconds:0} ms");
         await Expect(shop.Toasts.Filter(new() { HasText = "paid" })).ToBeVisibleAsync();
+        clock.Restart();
         var cancelled = await shop.PlaceOrderAsync("500", "a sofa");
         await Expect(shop.OrderStatus(cancelled)).ToHaveTextAsync("Cancelled: insufficient funds", ShopPage.Live);
+        output.WriteLine($"click on 'Place order' to 'Cancelled' on screen: {clock.ElapsedMilliseconds} ms");
         await Expect(shop.Toasts.Filter(new() { HasText = "cancelled: insufficient funds" })).ToBeVisibleAsync();
         await Expect(shop.Balance).ToHaveTextAsync("70.00", ShopPage.Live);
         await shop.ScreenshotAsync("2-shop-live");
