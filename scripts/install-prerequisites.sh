@@ -12,7 +12,8 @@ if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev
 fi
 command -v setpriv >/dev/null || need+=(util-linux)
 if [[ "${1:-}" == "--browser" ]]; then
-  [[ -x /usr/bin/chromium ]] || need+=(chromium)
+  # fonts-liberation is only a recommendation of chromium: without it screenshots show no text.
+  [[ -x /usr/bin/chromium ]] || need+=(chromium fonts-liberation)
 fi
 
 if ((${#need[@]})); then
