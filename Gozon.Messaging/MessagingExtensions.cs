@@ -41,13 +41,7 @@ public static class MessagingExtensions
 
     public static IHostApplicationBuilder AddQueueConsumer(this IHostApplicationBuilder builder, string queue)
     {
-        builder.Services.AddSingleton<IHostedService>(services => new QueueConsumer(
-            queue,
-            services.GetRequiredService<RabbitMqConnection>(),
-            services.GetRequiredService<MessageDispatcher>(),
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<IOptions<MessagingOptions>>(),
-            services.GetRequiredService<ILogger<QueueConsumer>>()));
+        builder.Services.AddSingleton<IHostedService>(services => ActivatorUtilities.CreateInstance<QueueConsumer>(services, queue));
         return builder;
     }
 

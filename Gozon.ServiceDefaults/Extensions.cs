@@ -35,6 +35,7 @@ public static class Extensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Gozon.ServiceDefaults.Faults.CrashPoints>();
         return builder;
     }
 

@@ -15,6 +15,9 @@ public sealed class AppHostSettings
     public const string StopTimeoutKey = "Gozon:StopTimeout";
     public const string ProjectBinariesKey = "Gozon:ProjectBinaries";
 
+    /// <summary><c>Gozon:Environment:{project}:{VARIABLE}</c>: extra environment for one project's processes.</summary>
+    public const string EnvironmentSection = "Gozon:Environment";
+
     public required InfrastructureMode Infrastructure { get; init; }
 
     public required string StateDirectory { get; init; }
@@ -34,6 +37,10 @@ public sealed class AppHostSettings
     /// directory, whose assemblies the coverage collector instruments; <c>null</c> = each project's bin.
     /// </summary>
     public string? ProjectBinariesDirectory { get; init; }
+
+    /// <summary>Extra environment variables per project name, e.g. crash points for fault-injection runs.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ProjectEnvironment { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
     public static AppHostSettings FromConfiguration(IConfiguration configuration)
     {
@@ -60,6 +67,12 @@ public sealed class AppHostSettings
             StartupTimeout = ParseSeconds(configuration[StartupTimeoutKey]),
             StopTimeout = ParseSeconds(configuration[StopTimeoutKey]) ?? TimeSpan.FromSeconds(10),
             ProjectBinariesDirectory = NullIfEmpty(configuration[ProjectBinariesKey]),
+            ProjectEnvironment = configuration.GetSection(EnvironmentSection).GetChildren().ToDictionary(
+                project => project.Key,
+                project => (IReadOnlyDictionary<string, string>)project.GetChildren()
+                    .Where(variable => variable.Value is not null)
+                    .ToDictionary(variable => variable.Key, variable => variable.Value!, StringComparer.Ordinal),
+                StringComparer.OrdinalIgnoreCase),
         };
     }
 

@@ -62,4 +62,18 @@ public static class ResourceBuilderExtensions
             replicas.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return builder;
     }
+
+    /// <summary>
+    /// Adds an environment variable to every process of a project by name (config
+    /// <c>Gozon:Environment:{name}:{variable}</c>, so it also works from the command line).
+    /// </summary>
+    public static IDistributedApplicationBuilder WithEnvironment(
+        this IDistributedApplicationBuilder builder, string resourceName, string variable, string value)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(resourceName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(variable);
+        builder.Configuration[$"{AppHostSettings.EnvironmentSection}:{resourceName}:{variable}"] = value;
+        return builder;
+    }
 }

@@ -1,3 +1,4 @@
+using Gozon.ServiceDefaults.Faults;
 using Gozon.Messaging.Broker;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,6 +17,7 @@ public sealed partial class QueueConsumer(
     RabbitMqConnection connection,
     MessageDispatcher dispatcher,
     TimeProvider timeProvider,
+    CrashPoints crashPoints,
     IOptions<MessagingOptions> options,
     ILogger<QueueConsumer> logger) : BackgroundService
 {
@@ -91,6 +93,7 @@ public sealed partial class QueueConsumer(
             switch (outcome)
             {
                 case DeliveryOutcome.Ack:
+                    crashPoints.Reach(CrashPoints.ConsumerCommittedBeforeAck(queue));
                     await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
                     break;
                 case DeliveryOutcome.DeadLetter:

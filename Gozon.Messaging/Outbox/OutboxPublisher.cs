@@ -1,3 +1,4 @@
+using Gozon.ServiceDefaults.Faults;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ public sealed partial class OutboxPublisher(
     NpgsqlDataSource dataSource,
     OutboxBrokerSender sender,
     TimeProvider timeProvider,
+    CrashPoints crashPoints,
     IOptions<MessagingOptions> options,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
@@ -85,6 +87,11 @@ public sealed partial class OutboxPublisher(
             {
                 published.Add(batch[i].Id);
             }
+        }
+
+        if (published.Count > 0)
+        {
+            crashPoints.Reach(CrashPoints.OutboxConfirmedBeforeMarked);
         }
 
         await MarkPublishedAsync(connection, transaction, published, timeProvider.GetUtcNow(), cancellationToken);

@@ -1,3 +1,4 @@
+using Gozon.ServiceDefaults.Faults;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Database;
 using Gozon.Messaging.Outbox;
@@ -23,6 +24,7 @@ public static class CreateOrder
         [FromHeader(Name = IdempotencyKey.HeaderName)] string? idempotencyKey,
         OrdersDbContext db,
         TimeProvider timeProvider,
+        CrashPoints crashPoints,
         CancellationToken cancellationToken)
     {
         var errors = Validate(request, idempotencyKey);
@@ -55,6 +57,7 @@ public static class CreateOrder
             return Repeat(winner!, amount, description);
         }
 
+        crashPoints.Reach(CrashPoints.OrderCommittedBeforeResponse);
         return TypedResults.Accepted($"/api/orders/{order.Id}", OrderResponse.From(order));
     }
 

@@ -84,6 +84,11 @@ internal sealed class ProjectRunner : ProcessResourceRunner
             }
         }
 
+        foreach (var (variable, value) in Context.Settings.ProjectEnvironment.GetValueOrDefault(_project.Name) ?? new Dictionary<string, string>())
+        {
+            environment[variable] = value;
+        }
+
         return new ProcessSpec(DotnetHost.Path, HostArguments(dll, assemblyName), projectDir) { Environment = environment };
     }
 

@@ -1,0 +1,117 @@
+using Gozon.AppHost.Hosting;
+using Xunit.Abstractions;
+
+namespace Gozon.Tests.Faults;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FaultCollection
+{
+    public const string Name = "Faults";
+}
+
+/// <summary>
+/// Kill things on purpose while a burst of orders runs, then count: no order lost, no double debit, no
+/// effect without its status, nothing dead-lettered. Each scenario gets a system of its own.
+/// Run alone with <c>dotnet test Gozon.Tests -c Release --filter Category=Faults</c>.
+/// </summary>
+[Collection(FaultCollection.Name)]
+[Trait("Category", "Faults")]
+public sealed class FaultScenarioTests(ITestOutputHelper output)
+{
+    private const int Users = 20;
+    private const int Orders = 120;
+
+    [Theory]
+    [InlineData("orders", "orders.after-commit-before-response")]
+    [InlineData("orders", "outbox.after-confirm-before-mark")]
+    [InlineData("payments", "outbox.after-confirm-before-mark")]
+    [InlineData("payments", "payments.pay-order.after-commit-before-ack")]
+    [InlineData("orders", "orders.payment-results.after-commit-before-ack")]
+    public async Task A_crash_point_hit_again_and_again_loses_nothing_and_pays_once(string service, string crashPoint)
+    {
+        await using var system = await FaultSystem.StartAsync(
+            $"crash-{service}-{crashPoint}", new Dictionary<string, string> { [service] = $"{crashPoint}:0.05" });
+        var burst = new OrderBurst(system.Gateway, Users, Orders);
+        await burst.OpenAccountsAsync();
+
+        await burst.PlaceAsync();
+
+        var outcome = await Invariants.CheckAsync(system, burst);
+        Report($"crash {service} {crashPoint} @5%", outcome, system.Restarts, system.Restarts, burst);
+        Assert.True(system.Restarts > 0, $"{crashPoint} was never reached: the scenario proved nothing");
+        outcome.AssertHolds();
+    }
+
+    [Fact]
+    public async Task Payments_then_orders_killed_mid_burst_lose_nothing_and_pay_once()
+    {
+        await using var system = await FaultSystem.StartAsync("sigkill");
+        var burst = new OrderBurst(system.Gateway, Users, Orders);
+        await burst.OpenAccountsAsync();
+
+        await burst.PlaceAsync(progress: async accepted =>
+        {
+            if (accepted == Orders / 3)
+            {
+                await system.App.KillAsync("payments", replica: 0);
+            }
+            else if (accepted == 2 * Orders / 3)
+            {
+                await system.App.KillAsync("orders", replica: 1);
+            }
+        });
+
+        var outcome = await Invariants.CheckAsync(system, burst);
+        Report("SIGKILL payments-0, then orders-1", outcome, 2, system.Restarts, burst);
+        outcome.AssertHolds();
+    }
+
+    [Fact]
+    public async Task RabbitMq_restarted_mid_burst_loses_nothing_and_pays_once()
+    {
+        await using var system = await FaultSystem.StartAsync("rabbitmq-restart");
+        var burst = new OrderBurst(system.Gateway, Users, Orders);
+        await burst.OpenAccountsAsync();
+
+        await burst.PlaceAsync(progress: async accepted =>
+        {
+            if (accepted == Orders / 3)
+            {
+                await system.App.StopAsync("rabbitmq");
+                await system.App.StartAsync("rabbitmq");
+            }
+        });
+
+        var outcome = await Invariants.CheckAsync(system, burst);
+        Report("RabbitMQ stopped and started", outcome, 1, system.Restarts, burst);
+        outcome.AssertHolds();
+    }
+
+    [Fact]
+    public async Task PostgreSql_down_for_ten_seconds_answers_503_never_500_and_recovers()
+    {
+        await using var system = await FaultSystem.StartAsync("postgres-outage");
+        var burst = new OrderBurst(system.Gateway, Users, Orders);
+        await burst.OpenAccountsAsync();
+
+        await burst.PlaceAsync(progress: async accepted =>
+        {
+            if (accepted == Orders / 3)
+            {
+                await system.App.StopAsync("postgres");
+                // The outage itself lasts ten seconds by definition of the scenario; nothing waits on it.
+                await Task.Delay(TimeSpan.FromSeconds(10));
+                await system.App.StartAsync("postgres");
+            }
+        });
+
+        var outcome = await Invariants.CheckAsync(system, burst);
+        Report("PostgreSQL stopped for 10 s", outcome, 1, system.Restarts, burst);
+        Assert.False(burst.Statuses.ContainsKey(500), "a request answered 500 while PostgreSQL was down");
+        Assert.True(burst.Statuses.ContainsKey(503), "no request saw the outage (expected 503 problems)");
+        outcome.AssertHolds();
+    }
+
+    private void Report(string scenario, FaultOutcome outcome, int faults, int restarts, OrderBurst burst) =>
+        output.WriteLine(FaultFigures.Record(scenario, outcome, faults, restarts, burst) + $"  {outcome}");
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Gozon.Tests.Support;
+using Npgsql;
+
+namespace Gozon.Tests.Faults;
+
+/// <summary>What a scenario left behind once the system was quiet; every count but the first two must be 0.</summary>
+public sealed record FaultOutcome(
+    int OrdersPlaced,
+    TimeSpan TimeToQuiesce,
+    int OrdersLost,
+    int DuplicateOrders,
+    int DoubleDebits,
+    int MissingDebits,
+    int PaymentsWithoutStatus,
+    int InboxRowsWithoutEffect,
+    long DeadLettered)
+{
+    public void AssertHolds()
+    {
+        Assert.Equal(0, OrdersLost);
+        Assert.Equal(0, DuplicateOrders);
+        Assert.Equal(0, DoubleDebits);
+        Assert.Equal(0, MissingDebits);
+        Assert.Equal(0, PaymentsWithoutStatus);
+        Assert.Equal(0, InboxRowsWithoutEffect);
+        Assert.Equal(0, DeadLettered);
+    }
+}
+
+/// <summary>
+/// Waits until the system is quiet (no order of the burst still New, both outboxes sent, both queues empty),
+/// then counts what the guarantees forbid, reading the databases and the broker directly.
+/// </summary>
+public static class Invariants
+{
+    private static readonly string[] Queues = ["payments.pay-order", "orders.payment-results"];
+
+    public static async Task<FaultOutcome> CheckAsync(FaultSystem system, OrderBurst burst, TimeSpan? timeout = null)
+    {
+        await using var orders = await system.OpenDatabaseAsync("orders-db");
+        await using var payments = await system.OpenDatabaseAsync("payments-db");
+        await using var broker = await system.ConnectBrokerAsync();
+        await using var channel = await broker.CreateChannelAsync();
+        var users = burst.Users.ToArray();
+
+        var quiet = Stopwatch.StartNew();
+        await Eventually.UntilAsync(
+            async () => new
+            {
+                New = await CountAsync(orders, "SELECT count(*) FROM orders WHERE user_id = ANY(@users) AND status = 'New'", users),
+                OrdersOutbox = await CountAsync(orders, "SELECT count(*) FROM outbox_messages WHERE published_at IS NULL", users),
+                PaymentsOutbox = await CountAsync(payments, "SELECT count(*) FROM outbox_messages WHERE published_at IS NULL", users),
+                Queued = await QueuedAsync(channel, Queues),
+            },
+            state => state.New + state.OrdersOutbox + state.PaymentsOutbox + state.Queued == 0,
+            "the system to be quiet (orders final, outboxes sent, queues empty)",
+            timeout ?? TimeSpan.FromMinutes(3));
+        var timeToQuiesce = quiet.Elapsed;
+
+        var stored = await ReadAsync(orders,
+            "SELECT id, user_id, amount, status FROM orders WHERE user_id = ANY(@users)", users,
+            r => (Id: r.GetGuid(0), User: r.GetString(1), Amount: r.GetDecimal(2), Status: r.GetString(3)));
+        var storedIds = stored.Select(o => o.Id).ToHashSet();
+        var debited = (await ReadAsync(payments,
+            "SELECT order_id FROM payment_transactions WHERE user_id = ANY(@users) AND status = 'Succeeded'", users,
+            r => r.GetGuid(0))).ToHashSet();
+        var balances = (await ReadAsync(payments,
+            "SELECT user_id, balance FROM accounts WHERE user_id = ANY(@users)", users,
+            r => (User: r.GetString(0), Balance: r.GetDecimal(1)))).ToDictionary(b => b.User, b => b.Balance);
+        var finished = stored.Where(o => o.Status == "Finished").ToList();
+
+        var expected = burst.Users.ToDictionary(u => u, u => burst.InitialBalance - finished.Where(o => o.User == u).Sum(o => o.Amount));
+        return new FaultOutcome(
+            OrdersPlaced: burst.Planned.Count,
+            TimeToQuiesce: timeToQuiesce,
+            OrdersLost: burst.Planned.Count(p => p.AcceptedId is not { } id || !storedIds.Contains(id)),
+            DuplicateOrders: stored.Count - burst.Planned.Count(p => p.AcceptedId is not null),
+            DoubleDebits: burst.Users.Count(u => balances.GetValueOrDefault(u) < expected[u]),
+            MissingDebits: burst.Users.Count(u => balances.GetValueOrDefault(u) > expected[u]) + finished.Count(o => !debited.Contains(o.Id)),
+            PaymentsWithoutStatus: debited.Count(id => !finished.Any(o => o.Id == id)),
+            InboxRowsWithoutEffect: (int)await CountAsync(payments,
+                "SELECT count(*) FROM inbox_messages i WHERE NOT EXISTS (SELECT 1 FROM payment_transactions p WHERE p.message_id = i.message_id)",
+                users),
+            DeadLettered: await QueuedAsync(channel, Queues.Select(q => q + ".dlq").ToArray()));
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource database, string sql, string[] users)
+    {
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.AddWithValue("users", users);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    private static async Task<List<T>> ReadAsync<T>(NpgsqlDataSource database, string sql, string[] users, Func<NpgsqlDataReader, T> read)
+    {
+        await using var command = database.CreateCommand(sql);
+        command.Parameters.AddWithValue("users", users);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private static async Task<long> QueuedAsync(RabbitMQ.Client.IChannel channel, string[] queues)
+    {
+        long total = 0;
+        foreach (var queue in queues)
+        {
+            total += (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+
+        return total;
+    }
+}
