@@ -36,6 +36,7 @@ public static class Extensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Gozon.ServiceDefaults.Faults.CrashPoints>();
+        builder.Services.AddSingleton<Gozon.ServiceDefaults.Faults.DuplicatePublishing>();
         return builder;
     }
 

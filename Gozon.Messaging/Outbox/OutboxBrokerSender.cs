@@ -1,3 +1,4 @@
+using Gozon.ServiceDefaults.Faults;
 using System.Diagnostics;
 using System.Text;
 using Gozon.Messaging.Broker;
@@ -10,7 +11,7 @@ namespace Gozon.Messaging.Outbox;
 /// taken responsibility for the message (persisted to its durable queue). Mandatory publishing turns an
 /// unroutable message into an error instead of a silent drop.
 /// </summary>
-public sealed class OutboxBrokerSender(RabbitMqConnection connection) : IAsyncDisposable
+public sealed class OutboxBrokerSender(RabbitMqConnection connection, DuplicatePublishing duplicatePublishing) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _channelLock = new(1, 1);
     private IChannel? _channel;
@@ -72,6 +73,11 @@ public sealed class OutboxBrokerSender(RabbitMqConnection connection) : IAsyncDi
         {
             await channel.BasicPublishAsync(BrokerTopology.Exchange, message.Type, mandatory: true, properties,
                 Encoding.UTF8.GetBytes(message.Payload), cancellationToken);
+            if (duplicatePublishing.IsEnabled)
+            {
+                await channel.BasicPublishAsync(BrokerTopology.Exchange, message.Type, mandatory: true, properties,
+                    Encoding.UTF8.GetBytes(message.Payload), cancellationToken);
+            }
         }
         catch (Exception exception)
         {

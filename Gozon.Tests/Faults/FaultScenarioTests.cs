@@ -30,7 +30,7 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
     public async Task A_crash_point_hit_again_and_again_loses_nothing_and_pays_once(string service, string crashPoint)
     {
         await using var system = await FaultSystem.StartAsync(
-            $"crash-{service}-{crashPoint}", new Dictionary<string, string> { [service] = $"{crashPoint}:0.05" });
+            $"crash-{service}-{crashPoint}", new Dictionary<string, string> { [service] = $"Gozon__Faults__CrashAt={crashPoint}:0.05" });
         var burst = new OrderBurst(system.Gateway, Users, Orders);
         await burst.OpenAccountsAsync();
 
@@ -79,6 +79,7 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
             {
                 await system.App.StopAsync("rabbitmq");
                 await system.App.StartAsync("rabbitmq");
+                await system.WaitForHealthyAsync("rabbitmq");
             }
         });
 
@@ -102,6 +103,7 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
                 // The outage itself lasts ten seconds by definition of the scenario; nothing waits on it.
                 await Task.Delay(TimeSpan.FromSeconds(10));
                 await system.App.StartAsync("postgres");
+                await system.WaitForHealthyAsync("postgres");
             }
         });
 
@@ -109,6 +111,25 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         Report("PostgreSQL stopped for 10 s", outcome, 1, system.Restarts, burst);
         Assert.False(burst.Statuses.ContainsKey(500), "a request answered 500 while PostgreSQL was down");
         Assert.True(burst.Statuses.ContainsKey(503), "no request saw the outage (expected 503 problems)");
+        outcome.AssertHolds();
+    }
+
+    [Fact]
+    public async Task Every_message_delivered_twice_has_one_effect()
+    {
+        await using var system = await FaultSystem.StartAsync("duplicates", faults: new Dictionary<string, string>
+        {
+            ["orders"] = "Gozon__Faults__PublishTwice=true",
+            ["payments"] = "Gozon__Faults__PublishTwice=true",
+        });
+        var burst = new OrderBurst(system.Gateway, Users, Orders);
+        await burst.OpenAccountsAsync();
+
+        await burst.PlaceAsync();
+
+        var outcome = await Invariants.CheckAsync(system, burst);
+        // One PayOrder and one result per order, each sent twice.
+        Report("every message published twice", outcome, 2 * Orders, system.Restarts, burst);
         outcome.AssertHolds();
     }
 

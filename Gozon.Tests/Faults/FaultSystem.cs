@@ -35,7 +35,8 @@ public sealed class FaultSystem : IAsyncDisposable
     /// <summary>Service processes the supervisor restarted after they died.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
 
-    public static async Task<FaultSystem> StartAsync(string scenario, IReadOnlyDictionary<string, string>? crashPoints = null)
+    /// <param name="faults">Per service, one <c>VARIABLE=value</c> fault setting, e.g. <c>Gozon__Faults__CrashAt=…</c>.</param>
+    public static async Task<FaultSystem> StartAsync(string scenario, IReadOnlyDictionary<string, string>? faults = null)
     {
         var log = Path.Combine(GozonAppFixture.TestResultsDirectory, $"faults-{scenario}.log");
         File.Delete(log);
@@ -44,14 +45,21 @@ public sealed class FaultSystem : IAsyncDisposable
             builder =>
             {
                 builder.WithReplicas("orders", 2).WithReplicas("payments", 2).WriteLogsToFile(log);
-                foreach (var (service, specification) in crashPoints ?? new Dictionary<string, string>())
+                foreach (var (service, setting) in faults ?? new Dictionary<string, string>())
                 {
-                    builder.WithEnvironment(service, "Gozon__Faults__CrashAt", specification);
+                    var (variable, value) = (setting[..setting.IndexOf('=')], setting[(setting.IndexOf('=') + 1)..]);
+                    builder.WithEnvironment(service, variable, value);
                 }
             });
         await app.StartAsync();
         var gateway = new HttpClient { BaseAddress = app.GetEndpoint("gateway"), Timeout = TimeSpan.FromSeconds(15) };
         return new FaultSystem(app, gateway);
+    }
+
+    public async Task WaitForHealthyAsync(string resource)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await _app.WaitForResourceHealthyAsync(resource, deadline.Token);
     }
 
     public async Task<NpgsqlDataSource> OpenDatabaseAsync(string name) =>
