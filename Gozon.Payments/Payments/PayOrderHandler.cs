@@ -85,6 +85,7 @@ public sealed partial class PayOrderHandler(
     [LoggerMessage(LogLevel.Warning, "Order {OrderId} already has a payment; ignoring PayOrder {MessageId}")]
     private partial void LogOrderAlreadyPaid(Guid orderId, Guid messageId);
 
-    [LoggerMessage(LogLevel.Information, "Payment of order {OrderId} by {UserId} for {Amount}: {FailureReason}")]
+    // Debug: one line per payment is the hot path; payment_transactions and the trace keep the record.
+    [LoggerMessage(LogLevel.Debug, "Payment of order {OrderId} by {UserId} for {Amount}: {FailureReason}")]
     private partial void LogPaid(Guid orderId, string userId, decimal amount, PaymentFailureReason? failureReason);
 }
