@@ -22,6 +22,9 @@ public sealed class BenchOptions
 
     public int Clients { get; set; } = 64;
 
+    /// <summary>Seconds of unmeasured closed-loop load first, so JIT and pools are warm when measuring starts.</summary>
+    public int Warmup { get; set; } = 10;
+
     /// <summary>Seconds of each load phase (closed loop and pgbench alike).</summary>
     public int Duration { get; set; } = 30;
 

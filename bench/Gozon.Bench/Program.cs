@@ -57,6 +57,11 @@ try
     await workload.CreateUsersAsync(ct);
     var tracker = new OrderTracker(client, workload.Users);
     var phases = new List<PhaseResult>();
+    if (options.Warmup > 0)
+    {
+        var warmup = await workload.RunClosedLoopAsync(tracker, options.Clients, TimeSpan.FromSeconds(options.Warmup), ct, "warm-up");
+        progress.Line(Summary(warmup) + " (not counted)");
+    }
 
     phases.Add(await workload.RunIdleAsync(tracker, ct));
     progress.Line(Summary(phases[^1]));
@@ -71,7 +76,7 @@ try
         progress.Line(string.Create(CultureInfo.InvariantCulture, $"pgbench: {pg.Tps:0} tps"));
     }
 
-    var closed = await workload.RunClosedLoopAsync(tracker, options.Clients, ct);
+    var closed = await workload.RunClosedLoopAsync(tracker, options.Clients, TimeSpan.FromSeconds(options.Duration), ct);
     phases.Add(closed);
     progress.Line(Summary(closed));
 

@@ -99,12 +99,12 @@ public sealed class Workload(GozonClient client, BenchOptions options, ProgressL
     }
 
     /// <summary>C clients, each placing its next order as soon as the previous one was accepted (202).</summary>
-    public async Task<PhaseResult> RunClosedLoopAsync(OrderTracker tracker, int clients, CancellationToken cancellationToken)
+    public async Task<PhaseResult> RunClosedLoopAsync(
+        OrderTracker tracker, int clients, TimeSpan duration, CancellationToken cancellationToken, string? name = null)
     {
-        var name = $"closed-{clients}";
+        name ??= $"closed-{clients}";
         var orders = new List<PlacedOrder>();
         var errors = 0;
-        var duration = TimeSpan.FromSeconds(options.Duration);
         var start = DateTimeOffset.UtcNow;
         var end = start + duration;
         using var reporting = StartReporting(name, tracker, orders, () => errors, start, duration, cancellationToken);
