@@ -8,11 +8,16 @@ public sealed class MessagingOptions
     /// <summary>Name of the connection string that holds the AMQP URI (<c>ConnectionStrings:rabbitmq</c>).</summary>
     public string ConnectionName { get; set; } = "rabbitmq";
 
-    /// <summary>Unacknowledged deliveries the broker may push to one consumer.</summary>
-    public ushort Prefetch { get; set; } = 32;
+    /// <summary>Unacknowledged deliveries the broker may push to one consumer: twice the concurrency, so
+    /// the next deliveries are already here when handlers finish.</summary>
+    public ushort Prefetch { get; set; } = 64;
 
-    /// <summary>Deliveries one consumer handles at the same time.</summary>
-    public ushort ConsumerConcurrency { get; set; } = 8;
+    /// <summary>
+    /// Deliveries one consumer handles at the same time. Each handler spends most of its time waiting for
+    /// PostgreSQL (round trips, the commit's fsync); with 8, a closed loop of 64 HTTP clients got ~250 orders/s
+    /// accepted while payments completed ~40/s, the queue growing for as long as the load lasted.
+    /// </summary>
+    public ushort ConsumerConcurrency { get; set; } = 32;
 
     public int OutboxBatchSize { get; set; } = 100;
 

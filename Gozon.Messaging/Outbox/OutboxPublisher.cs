@@ -36,16 +36,23 @@ public sealed partial class OutboxPublisher(
                 }
 
                 failures = 0;
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
-                    var sent = await PublishPendingAsync(stoppingToken);
-                    if (sent >= _options.OutboxBatchSize)
+                    while (!stoppingToken.IsCancellationRequested)
                     {
-                        continue; // more may be waiting: drain before sleeping
-                    }
+                        var sent = await PublishPendingAsync(stoppingToken);
+                        if (sent >= _options.OutboxBatchSize)
+                        {
+                            continue; // more may be waiting: drain before sleeping
+                        }
 
-                    await CleanUpIfDueAsync(stoppingToken);
-                    await listener.WaitAsync(_options.OutboxPollInterval, stoppingToken);
+                        await CleanUpIfDueAsync(stoppingToken);
+                        await listener.WaitAsync(_options.OutboxPollInterval, stoppingToken);
+                    }
+                }
+                finally
+                {
+                    await UnlistenQuietlyAsync(listener);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -58,6 +65,29 @@ public sealed partial class OutboxPublisher(
                 LogLoopFailed(exception, delay);
                 await Task.Delay(delay, timeProvider, stoppingToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// The pool does not reset sessions (see <c>ServiceDatabaseExtensions.Tune</c>): a connection that went
+    /// back still listening would collect notifications nobody reads.
+    /// </summary>
+    private async Task UnlistenQuietlyAsync(NpgsqlConnection listener)
+    {
+        if (listener.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var unlisten = new NpgsqlCommand("UNLISTEN *", listener);
+            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            // A broken connection is not returned to the pool as usable anyway.
+            LogUnlistenFailed(exception);
         }
     }
 
@@ -182,6 +212,9 @@ public sealed partial class OutboxPublisher(
 
     [LoggerMessage(LogLevel.Warning, "Outbox message {MessageId} ({MessageType}) failed to publish (attempt {Attempt}); retry at {RetryAt}: {Error}")]
     private partial void LogSendFailed(Guid messageId, string messageType, int attempt, DateTimeOffset retryAt, string error);
+
+    [LoggerMessage(LogLevel.Debug, "UNLISTEN on the outbox listener connection failed")]
+    private partial void LogUnlistenFailed(Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Outbox publisher loop failed; restarting in {Delay}")]
     private partial void LogLoopFailed(Exception exception, TimeSpan delay);

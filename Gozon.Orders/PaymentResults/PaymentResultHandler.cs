@@ -49,7 +49,8 @@ public sealed partial class PaymentResultHandler(
         LogAlreadyFinal(orderId, current.Value, status);
     }
 
-    [LoggerMessage(LogLevel.Information, "Order {OrderId} is now {Status} ({FailureReason})")]
+    // Debug: one line per order is the hot path; the trace and the order itself carry the same facts.
+    [LoggerMessage(LogLevel.Debug, "Order {OrderId} is now {Status} ({FailureReason})")]
     private partial void LogApplied(Guid orderId, OrderStatus status, PaymentFailureReason? failureReason);
 
     [LoggerMessage(LogLevel.Information, "Order {OrderId} is already {Current}; ignoring duplicate result {Result}")]

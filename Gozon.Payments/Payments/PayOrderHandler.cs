@@ -1,6 +1,5 @@
 using Gozon.Messaging;
 using Gozon.Messaging.Contracts;
-using Gozon.Messaging.Inbox;
 using Gozon.Messaging.Outbox;
 using Gozon.Payments.Data;
 using Gozon.ServiceDefaults.Api;
@@ -27,39 +26,78 @@ public sealed partial class PayOrderHandler(
 
         var now = timeProvider.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await db.TryAcceptAsync(envelope, now, cancellationToken))
+        // SaveChanges below runs inside this transaction; a savepoint around it would cost two more
+        // statements and protect nothing, since any failure rolls the whole payment back.
+        db.Database.AutoSavepointsEnabled = false;
+        var payment = new PaymentTransaction
         {
-            LogDuplicateMessage(envelope.MessageId, message.OrderId);
-            return;
-        }
-
-        // The unique order_id makes this the lock: a concurrent PayOrder for the same order waits here
-        // and then finds the row taken.
-        var claimed = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO payment_transactions (id, order_id, user_id, amount, status, message_id, created_at)
-            VALUES ({Guid.CreateVersion7(now)}, {message.OrderId}, {message.UserId}, {message.Amount},
-                    {nameof(PaymentStatus.Pending)}, {envelope.MessageId}, {now})
-            ON CONFLICT (order_id) DO NOTHING
-            """, cancellationToken);
-        if (claimed == 0)
+            Id = Guid.CreateVersion7(now),
+            OrderId = message.OrderId,
+            UserId = message.UserId,
+            Amount = message.Amount,
+            Status = PaymentStatus.Pending,
+            MessageId = envelope.MessageId,
+            CreatedAt = now,
+        };
+        switch (await AcceptAndClaimAsync(payment, envelope, cancellationToken))
         {
-            await transaction.CommitAsync(cancellationToken);
-            LogOrderAlreadyPaid(message.OrderId, envelope.MessageId);
-            return;
+            case ClaimOutcome.DuplicateMessage:
+                LogDuplicateMessage(envelope.MessageId, message.OrderId);
+                return;
+            case ClaimOutcome.OrderAlreadyPaid:
+                await transaction.CommitAsync(cancellationToken);
+                LogOrderAlreadyPaid(message.OrderId, envelope.MessageId);
+                return;
         }
 
         var failure = await DebitAsync(message, now, cancellationToken);
-        await db.PaymentTransactions
-            .Where(p => p.OrderId == message.OrderId)
-            .ExecuteUpdateAsync(p => p
-                .SetProperty(x => x.Status, failure is null ? PaymentStatus.Succeeded : PaymentStatus.Failed)
-                .SetProperty(x => x.FailureReason, failure), cancellationToken);
+        // The outcome and the result message go in one batch: an update of the row claimed above and the outbox insert.
+        db.PaymentTransactions.Attach(payment);
+        var entry = db.Entry(payment);
+        entry.Property(p => p.Status).CurrentValue = failure is null ? PaymentStatus.Succeeded : PaymentStatus.Failed;
+        entry.Property(p => p.FailureReason).CurrentValue = failure;
         db.EnqueueMessage(failure is null
             ? new PaymentSucceeded(message.OrderId)
             : new PaymentFailed(message.OrderId, failure.Value), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogPaid(message.OrderId, message.UserId, message.Amount, failure);
+    }
+
+    /// <summary>The values the claim statement returns.</summary>
+    private enum ClaimOutcome
+    {
+        DuplicateMessage = 0,
+        OrderAlreadyPaid = 1,
+        Claimed = 2,
+    }
+
+    /// <summary>
+    /// One statement, one round trip: records the message id in the inbox and, only if it is new, claims the
+    /// order's single payment row. A concurrent duplicate waits on either unique key until the first commits.
+    /// Data-modifying CTEs always run to completion, and the claim reads the inbox insert's own output.
+    /// </summary>
+    private async Task<ClaimOutcome> AcceptAndClaimAsync(
+        PaymentTransaction payment, IncomingMessage envelope, CancellationToken cancellationToken)
+    {
+        var outcome = await db.Database.SqlQuery<int>($"""
+            WITH inbox AS (
+                INSERT INTO inbox_messages (message_id, type, processed_at)
+                VALUES ({envelope.MessageId}, {envelope.Type}, {payment.CreatedAt})
+                ON CONFLICT (message_id) DO NOTHING
+                RETURNING message_id),
+            claim AS (
+                INSERT INTO payment_transactions (id, order_id, user_id, amount, status, message_id, created_at)
+                SELECT {payment.Id}, {payment.OrderId}, {payment.UserId}, {payment.Amount},
+                       {nameof(PaymentStatus.Pending)}, message_id, {payment.CreatedAt}
+                FROM inbox
+                ON CONFLICT (order_id) DO NOTHING
+                RETURNING id)
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 2
+                        WHEN EXISTS (SELECT 1 FROM inbox) THEN 1
+                        ELSE 0 END AS "Value"
+            """).ToListAsync(cancellationToken); // not composed: a data-modifying WITH must stay at the top level
+        return (ClaimOutcome)outcome[0];
     }
 
     private async Task<PaymentFailureReason?> DebitAsync(PayOrder message, DateTimeOffset now, CancellationToken cancellationToken)
@@ -85,6 +123,7 @@ public sealed partial class PayOrderHandler(
     [LoggerMessage(LogLevel.Warning, "Order {OrderId} already has a payment; ignoring PayOrder {MessageId}")]
     private partial void LogOrderAlreadyPaid(Guid orderId, Guid messageId);
 
-    [LoggerMessage(LogLevel.Information, "Payment of order {OrderId} by {UserId} for {Amount}: {FailureReason}")]
+    // Debug: one line per payment is the hot path; payment_transactions and the trace keep the record.
+    [LoggerMessage(LogLevel.Debug, "Payment of order {OrderId} by {UserId} for {Amount}: {FailureReason}")]
     private partial void LogPaid(Guid orderId, string userId, decimal amount, PaymentFailureReason? failureReason);
 }
