@@ -46,7 +46,7 @@ public sealed class OutboxBrokerSender(RabbitMqConnection connection, DuplicateP
         return errors;
     }
 
-    private static async Task SendOneAsync(IChannel channel, PendingOutboxMessage message, CancellationToken cancellationToken)
+    private async Task SendOneAsync(IChannel channel, PendingOutboxMessage message, CancellationToken cancellationToken)
     {
         using var activity = MessagingTelemetry.StartPublish(message);
         var headers = new Dictionary<string, object?>();
