@@ -15,8 +15,13 @@ public static class BrokerTopology
     public const string PayOrderQueue = "payments.pay-order";
     public const string PaymentResultsQueue = "orders.payment-results";
 
-    /// <summary>Deliveries of one message before the broker dead-letters it (quorum queue delivery limit).</summary>
-    public const int DeliveryLimit = 5;
+    /// <summary>
+    /// Deliveries of one message before the broker dead-letters it (quorum queue delivery limit). Before 4.3,
+    /// RabbitMQ counts every return as a delivery, including the whole prefetch window of a consumer that died,
+    /// so the limit must leave room for crashes and not only for a message that fails: with 5, the fault suite's
+    /// repeated Payments crashes dead-lettered healthy PayOrders. 20 is RabbitMQ 4's own default.
+    /// </summary>
+    public const int DeliveryLimit = 20;
 
     public static readonly IReadOnlyList<QueueDefinition> Queues =
     [
