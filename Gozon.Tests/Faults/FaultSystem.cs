@@ -35,8 +35,8 @@ public sealed class FaultSystem : IAsyncDisposable
     /// <summary>Service processes the supervisor restarted after they died.</summary>
     public int Restarts => Volatile.Read(ref _restarts);
 
-    /// <param name="faults">Per service, one <c>VARIABLE=value</c> fault setting, e.g. <c>Gozon__Faults__CrashAt=…</c>.</param>
-    public static async Task<FaultSystem> StartAsync(string scenario, IReadOnlyDictionary<string, string>? faults = null)
+    /// <param name="settings">Environment for one service's processes, e.g. <c>("payments", "Gozon__Faults__CrashAt", "…")</c>.</param>
+    public static async Task<FaultSystem> StartAsync(string scenario, params (string Service, string Variable, string Value)[] settings)
     {
         var log = Path.Combine(GozonAppFixture.TestResultsDirectory, $"faults-{scenario}.log");
         File.Delete(log);
@@ -45,9 +45,8 @@ public sealed class FaultSystem : IAsyncDisposable
             builder =>
             {
                 builder.WithReplicas("orders", 2).WithReplicas("payments", 2).WriteLogsToFile(log);
-                foreach (var (service, setting) in faults ?? new Dictionary<string, string>())
+                foreach (var (service, variable, value) in settings)
                 {
-                    var (variable, value) = (setting[..setting.IndexOf('=')], setting[(setting.IndexOf('=') + 1)..]);
                     builder.WithEnvironment(service, variable, value);
                 }
             });
