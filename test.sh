@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 scripts/install-prerequisites.sh --browser
 
 results=TestResults
-rm -rf "$results"
+rm -rf "$results" Gozon.Tests/TestResults/fault-figures.md Gozon.Tests/TestResults/soak-memory.md
 dotnet build Gozon.sln -c Release -warnaserror
 status=0
 dotnet test Gozon.Tests -c Release --no-build \

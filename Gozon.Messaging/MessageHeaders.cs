@@ -1,9 +1,20 @@
 namespace Gozon.Messaging;
 
-/// <summary>AMQP header names carrying the W3C trace context.</summary>
+/// <summary>AMQP header names Gozon reads or writes.</summary>
 public static class MessageHeaders
 {
     public const string TraceParent = "traceparent";
     public const string TraceState = "tracestate";
+
+    /// <summary>Set by quorum queues on redelivery: how many times the message was delivered before.</summary>
     public const string DeliveryCount = "x-delivery-count";
+
+    /// <summary>Why a consumer gave up on the message (only on messages in a dead-letter queue).</summary>
+    public const string DeadLetterReason = "x-gozon-dead-letter-reason";
+
+    /// <summary>The queue the dead-lettered message was taken from.</summary>
+    public const string DeadLetterQueue = "x-gozon-dead-letter-queue";
+
+    /// <summary>When the consumer dead-lettered it (ISO 8601, UTC).</summary>
+    public const string DeadLetteredAt = "x-gozon-dead-lettered-at";
 }

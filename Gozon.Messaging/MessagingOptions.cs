@@ -19,6 +19,12 @@ public sealed class MessagingOptions
     /// </summary>
     public ushort ConsumerConcurrency { get; set; } = 32;
 
+    /// <summary>
+    /// Largest body a consumer accepts; bigger ones are dead-lettered unread. Gozon's messages are a few hundred
+    /// bytes: anything near this size is a bug or an attack, not an order.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = 64 * 1024;
+
     public int OutboxBatchSize { get; set; } = 100;
 
     /// <summary>Safety net when no NOTIFY arrives (missed notification, retry that came due).</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gozon.Messaging.Broker;
 using Gozon.ServiceDefaults.Api;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,13 @@ public enum DeliveryOutcome
     Abandon,
 }
 
+/// <summary>What to do with a delivery, and for a dead letter, why.</summary>
+public readonly record struct DispatchResult(DeliveryOutcome Outcome, string? Reason = null)
+{
+    public static readonly DispatchResult Ack = new(DeliveryOutcome.Ack);
+    public static readonly DispatchResult Abandon = new(DeliveryOutcome.Abandon);
+}
+
 /// <summary>
 /// Turns one delivery into a handler call. Transient failures (database or broker away) are retried here
 /// with back-off for as long as it takes, because they are not the message's fault and must not use up
@@ -34,7 +42,7 @@ public sealed partial class MessageDispatcher(
     private readonly Dictionary<string, MessageHandlerRegistration> _handlers =
         registrations.ToDictionary(r => r.MessageType, StringComparer.Ordinal);
 
-    public async Task<DeliveryOutcome> DispatchAsync(string queue, IncomingMessage envelope, CancellationToken cancellationToken)
+    public async Task<DispatchResult> DispatchAsync(string queue, IncomingMessage envelope, CancellationToken cancellationToken)
     {
         using var activity = MessagingTelemetry.StartProcess(queue, envelope);
         if (!_handlers.TryGetValue(envelope.Type, out var registration))
@@ -58,11 +66,11 @@ public sealed partial class MessageDispatcher(
             {
                 await using var scope = scopeFactory.CreateAsyncScope();
                 await registration.Invoke(scope.ServiceProvider, message, envelope, cancellationToken);
-                return DeliveryOutcome.Ack;
+                return DispatchResult.Ack;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return DeliveryOutcome.Abandon;
+                return DispatchResult.Abandon;
             }
             catch (PoisonMessageException exception)
             {
@@ -78,23 +86,31 @@ public sealed partial class MessageDispatcher(
                 }
                 catch (OperationCanceledException)
                 {
-                    return DeliveryOutcome.Abandon;
+                    return DispatchResult.Abandon;
                 }
             }
             catch (Exception exception)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+                // On its last delivery the message goes to the dead-letter queue from here, so the reason travels
+                // with it instead of the broker's bare "delivery_limit".
+                if (envelope.DeliveryCount + 1 >= BrokerTopology.DeliveryLimit)
+                {
+                    return DeadLetter(activity, queue, envelope,
+                        $"failed on each of {envelope.DeliveryCount + 1} deliveries, last with {exception.GetType().Name}: {exception.Message}");
+                }
+
                 LogHandlerFailed(exception, envelope.Type, envelope.MessageId, envelope.DeliveryCount);
-                return DeliveryOutcome.Requeue;
+                return new DispatchResult(DeliveryOutcome.Requeue);
             }
         }
     }
 
-    private DeliveryOutcome DeadLetter(Activity? activity, string queue, IncomingMessage envelope, string reason)
+    private DispatchResult DeadLetter(Activity? activity, string queue, IncomingMessage envelope, string reason)
     {
         activity?.SetStatus(ActivityStatusCode.Error, reason);
         LogDeadLettered(envelope.MessageId, envelope.Type, queue, reason);
-        return DeliveryOutcome.DeadLetter;
+        return new DispatchResult(DeliveryOutcome.DeadLetter, reason);
     }
 
     [LoggerMessage(LogLevel.Error, "Dead-lettering message {MessageId} ({MessageType}) from {Queue}: {Reason}")]

@@ -65,7 +65,9 @@ public sealed partial class QueueConsumer(
     {
         var amqp = await connection.GetConnectionAsync(stoppingToken);
         var channel = await amqp.CreateChannelAsync(
-            new CreateChannelOptions(false, false, consumerDispatchConcurrency: options.Value.ConsumerConcurrency),
+            // Confirms are for dead letters, the only thing a consumer publishes.
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true,
+                consumerDispatchConcurrency: options.Value.ConsumerConcurrency),
             stoppingToken);
         await channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
         var consumer = new AsyncEventingBasicConsumer(channel);
@@ -77,27 +79,17 @@ public sealed partial class QueueConsumer(
 
     private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
-        DeliveryOutcome outcome;
-        if (!IncomingMessage.TryRead(delivery, out var envelope, out var error))
-        {
-            LogMalformed(queue, delivery.BasicProperties.MessageId, error);
-            outcome = DeliveryOutcome.DeadLetter;
-        }
-        else
-        {
-            outcome = await dispatcher.DispatchAsync(queue, envelope!, stoppingToken);
-        }
-
+        var result = await DecideAsync(delivery, stoppingToken);
         try
         {
-            switch (outcome)
+            switch (result.Outcome)
             {
                 case DeliveryOutcome.Ack:
                     crashPoints.Reach(CrashPoints.ConsumerCommittedBeforeAck(queue));
                     await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
                     break;
                 case DeliveryOutcome.DeadLetter:
-                    await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None);
+                    await DeadLetterAsync(channel, delivery, result.Reason ?? "rejected");
                     break;
                 default:
                     await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
@@ -108,7 +100,41 @@ public sealed partial class QueueConsumer(
         {
             // The channel went away after the effect committed: the broker redelivers and the
             // handler's idempotency turns the redelivery into a no-op.
-            LogSettleFailed(exception, queue, delivery.DeliveryTag, outcome);
+            LogSettleFailed(exception, queue, delivery.DeliveryTag, result.Outcome);
+        }
+    }
+
+    private async Task<DispatchResult> DecideAsync(BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    {
+        // Checked before anything is copied or parsed: a peer's runaway message must not cost memory per retry.
+        if (delivery.Body.Length > options.Value.MaxMessageBytes)
+        {
+            return Malformed(delivery, $"body of {delivery.Body.Length} bytes exceeds the limit of {options.Value.MaxMessageBytes} bytes");
+        }
+
+        return IncomingMessage.TryRead(delivery, out var envelope, out var error)
+            ? await dispatcher.DispatchAsync(queue, envelope!, stoppingToken)
+            : Malformed(delivery, error!);
+    }
+
+    private DispatchResult Malformed(BasicDeliverEventArgs delivery, string reason)
+    {
+        LogMalformed(queue, delivery.BasicProperties.MessageId, reason);
+        return new DispatchResult(DeliveryOutcome.DeadLetter, reason);
+    }
+
+    private async Task DeadLetterAsync(IChannel channel, BasicDeliverEventArgs delivery, string reason)
+    {
+        try
+        {
+            await DeadLetterMover.MoveAsync(channel, queue, delivery, reason, timeProvider.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException && channel.IsOpen)
+        {
+            // The copy was refused but the channel lives: let the broker dead-letter it (x-death says "rejected")
+            // rather than hold up the queue.
+            LogDeadLetterCopyFailed(exception, queue, delivery.BasicProperties.MessageId);
+            await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None);
         }
     }
 
@@ -142,6 +168,9 @@ public sealed partial class QueueConsumer(
 
     [LoggerMessage(LogLevel.Error, "Dead-lettering malformed delivery {MessageId} from {Queue}: {Reason}")]
     private partial void LogMalformed(string queue, string? messageId, string? reason);
+
+    [LoggerMessage(LogLevel.Warning, "Could not copy delivery {MessageId} from {Queue} to its dead-letter queue; rejecting it instead")]
+    private partial void LogDeadLetterCopyFailed(Exception exception, string queue, string? messageId);
 
     [LoggerMessage(LogLevel.Warning, "Could not settle delivery {DeliveryTag} on {Queue} as {Outcome}; it will be redelivered")]
     private partial void LogSettleFailed(Exception exception, string queue, ulong deliveryTag, DeliveryOutcome outcome);

@@ -96,19 +96,17 @@ public sealed class MessagingTests(GozonAppFixture system) : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("PayOrder", "PayOrder", "{not json", "unparseable body")]
-    [InlineData("PayOrder", "PayOrder", """{"orderId":"00000000-0000-0000-0000-000000000001"}""", "missing fields")]
-    [InlineData("PayOrder", "PayOrder", """{"orderId":"00000000-0000-0000-0000-000000000002","userId":"x","amount":-1}""", "negative amount")]
-    [InlineData("PayOrder", "RefundOrder", """{"orderId":"00000000-0000-0000-0000-000000000003"}""", "unknown type")]
-    public async Task A_poison_message_is_dead_lettered_and_the_next_order_is_still_paid(
-        string routingKey, string type, string body, string why)
+    [MemberData(nameof(PoisonMessages.Names), MemberType = typeof(PoisonMessages))]
+    public async Task A_poison_message_is_dead_lettered_with_its_reason_and_the_next_order_is_still_paid(string poisonName)
     {
-        var poisonId = Guid.NewGuid();
-        await _broker.PublishAsync(type, body, poisonId, routingKey: routingKey);
+        var poison = PoisonMessages.Named(poisonName);
+        var id = await _broker.PublishAsync(poison);
 
-        var deadLetter = await Eventually.UntilAsync(() => _broker.TakeDeadLetterAsync(BrokerTopology.PayOrderQueue, poisonId),
-            d => d is not null, $"the {why} message in the dead-letter queue");
-        Assert.Equal(body, deadLetter!.Body);
+        var deadLetter = await Eventually.UntilAsync(() => _broker.TakeDeadLetterAsync(poison.Queue, id),
+            d => d is not null, $"the message ({poison.Name}) in the dead-letter queue");
+        Assert.Equal(poison.Body.Replace("{id}", id.ToString()), deadLetter!.Body);
+        Assert.Contains(poison.ReasonContains, deadLetter.Reason);
+        Assert.Equal(poison.Queue, deadLetter.FromQueue);
 
         var user = system.NewUserId();
         await _api.OpenAccountWithAsync(user, 10);

@@ -25,4 +25,15 @@ public static class FaultFigures
 
         return row;
     }
+
+    public static string MemoryFilePath { get; } = Path.Combine(GozonAppFixture.TestResultsDirectory, "soak-memory.md");
+
+    /// <summary>The soak's memory table: printed and written to TestResults/soak-memory.md.</summary>
+    public static string RecordMemory(IReadOnlyList<MemoryTrend> trends)
+    {
+        var table = "| replica | RSS peak after warm-up | RSS peak at the end | growth |\n|---|---|---|---|\n" +
+            string.Join("\n", trends) + "\n";
+        File.WriteAllText(MemoryFilePath, table);
+        return table;
+    }
 }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using Gozon.AppHost.Hosting;
+using Gozon.Messaging.Broker;
+using Gozon.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Gozon.Tests.Faults;
@@ -18,8 +21,8 @@ public sealed class FaultCollection
 [Trait("Category", "Faults")]
 public sealed class FaultScenarioTests(ITestOutputHelper output)
 {
-    private const int Users = 20;
-    private const int Orders = 120;
+    private const int Users = 50;
+    private const int Orders = 300;
 
     [Theory]
     [InlineData("orders", "orders.after-commit-before-response", 0.05)]
@@ -132,6 +135,49 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         // One PayOrder and one result per order, each sent twice.
         Report("every message published twice", outcome, 2 * Orders, system.Restarts, burst);
         outcome.AssertHolds();
+    }
+
+    [Fact]
+    public async Task Malformed_unknown_and_oversized_messages_mid_burst_are_dead_lettered_with_the_reason_and_nothing_else_is()
+    {
+        await using var system = await FaultSystem.StartAsync("poison");
+        await using var broker = await BrokerClient.ConnectAsync((await system.App.GetConnectionStringAsync("rabbitmq"))!);
+        var burst = new OrderBurst(system.Gateway, Users, Orders);
+        await burst.OpenAccountsAsync();
+        var sent = new ConcurrentDictionary<Guid, PoisonMessage>();
+        using var oneRoundAtATime = new SemaphoreSlim(1);
+
+        await burst.PlaceAsync(progress: async accepted =>
+        {
+            if (accepted % (Orders / 3) == 0)
+            {
+                await oneRoundAtATime.WaitAsync();
+                try
+                {
+                    foreach (var poison in PoisonMessages.All)
+                    {
+                        sent[await broker.PublishAsync(poison)] = poison;
+                    }
+                }
+                finally
+                {
+                    oneRoundAtATime.Release();
+                }
+            }
+        });
+
+        var outcome = await Invariants.CheckAsync(system, burst);
+        var deadLetters = (await broker.DrainDeadLettersAsync(BrokerTopology.PayOrderQueue))
+            .Concat(await broker.DrainDeadLettersAsync(BrokerTopology.PaymentResultsQueue)).ToList();
+        Report("malformed, unknown-type, oversized messages", outcome, sent.Count, system.Restarts, burst);
+        outcome.AssertHolds(expectedDeadLetters: sent.Count);
+        Assert.Equal(sent.Keys.Select(id => id.ToString()).Order(), deadLetters.Select(PoisonMessages.IdOf).Order());
+        Assert.All(deadLetters, deadLetter =>
+        {
+            var poison = sent[Guid.Parse(PoisonMessages.IdOf(deadLetter)!)];
+            Assert.Contains(poison.ReasonContains, deadLetter.Reason);
+            Assert.Equal(poison.Queue, deadLetter.FromQueue);
+        });
     }
 
     private void Report(string scenario, FaultOutcome outcome, int faults, int restarts, OrderBurst burst) =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using Gozon.Tests.Support;
@@ -45,19 +46,29 @@ public sealed class OrderBurst(HttpClient gateway, int users, int orders, decima
         }
     }
 
-    /// <summary>Places every planned order; <paramref name="progress"/> sees the count accepted so far.</summary>
-    public async Task PlaceAsync(int concurrency = 8, Func<int, Task>? progress = null)
+    /// <summary>
+    /// Places every planned order; <paramref name="progress"/> sees the count accepted so far. With a
+    /// <paramref name="ratePerSecond"/>, order i is not sent before i / rate seconds: a steady offered load.
+    /// </summary>
+    public async Task PlaceAsync(int concurrency = 8, Func<int, Task>? progress = null, double? ratePerSecond = null)
     {
         var accepted = 0;
-        await Parallel.ForEachAsync(Planned, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (order, _) =>
-        {
-            order.AcceptedId = await PlaceWithRetriesAsync(order);
-            var count = Interlocked.Increment(ref accepted);
-            if (progress is not null)
+        var started = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Planned.Select((order, index) => (order, index)), new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+            async (planned, _) =>
             {
-                await progress(count);
-            }
-        });
+                if (ratePerSecond is { } rate && TimeSpan.FromSeconds(planned.index / rate) - started.Elapsed is { } wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait); // pacing the offered load, not waiting for the system
+                }
+
+                planned.order.AcceptedId = await PlaceWithRetriesAsync(planned.order);
+                var count = Interlocked.Increment(ref accepted);
+                if (progress is not null)
+                {
+                    await progress(count);
+                }
+            });
     }
 
     private async Task<Guid> PlaceWithRetriesAsync(PlannedOrder order)

@@ -1,4 +1,5 @@
 using System.Text;
+using Gozon.Messaging;
 using Gozon.Messaging.Broker;
 using RabbitMQ.Client;
 
@@ -38,8 +39,8 @@ public sealed class BrokerClient : IAsyncDisposable
         await _channel.BasicPublishAsync(BrokerTopology.Exchange, routingKey ?? type, mandatory: true, properties, Encoding.UTF8.GetBytes(body));
     }
 
-    /// <summary>Takes (and acks) the dead-lettered message with this id, or returns null if it is not there.</summary>
-    public async Task<DeadLetter?> TakeDeadLetterAsync(string queue, Guid messageId)
+    /// <summary>Takes (and acks) the dead-lettered message with this message or correlation id, or returns null if it is not there.</summary>
+    public async Task<DeadLetter?> TakeDeadLetterAsync(string queue, Guid id)
     {
         var deadLetterQueue = BrokerTopology.DeadLetterQueueOf(queue);
         var seen = new List<ulong>();
@@ -47,10 +48,10 @@ public sealed class BrokerClient : IAsyncDisposable
         {
             while (await _channel.BasicGetAsync(deadLetterQueue, autoAck: false) is { } result)
             {
-                if (result.BasicProperties.MessageId == messageId.ToString())
+                if (result.BasicProperties.MessageId == id.ToString() || result.BasicProperties.CorrelationId == id.ToString())
                 {
                     await _channel.BasicAckAsync(result.DeliveryTag, multiple: false);
-                    return new DeadLetter(result.BasicProperties.Type, Encoding.UTF8.GetString(result.Body.Span));
+                    return DeadLetter.From(result);
                 }
 
                 seen.Add(result.DeliveryTag);
@@ -66,6 +67,18 @@ public sealed class BrokerClient : IAsyncDisposable
                 await _channel.BasicNackAsync(tag, multiple: false, requeue: true);
             }
         }
+    }
+
+    /// <summary>Takes (and acks) everything in the queue's dead-letter queue; for a system no other test shares.</summary>
+    public async Task<List<DeadLetter>> DrainDeadLettersAsync(string queue)
+    {
+        var taken = new List<DeadLetter>();
+        while (await _channel.BasicGetAsync(BrokerTopology.DeadLetterQueueOf(queue), autoAck: true) is { } result)
+        {
+            taken.Add(DeadLetter.From(result));
+        }
+
+        return taken;
     }
 
     /// <summary>A private, temporary queue that receives a copy of every message of these types.</summary>
@@ -111,6 +124,18 @@ public sealed class BrokerClient : IAsyncDisposable
     }
 }
 
-public sealed record DeadLetter(string? Type, string Body);
+/// <summary>A message as its dead-letter queue holds it; <see cref="Reason"/> is the consumer's word for why.</summary>
+public sealed record DeadLetter(string? MessageId, string? CorrelationId, string? Type, string Body, string? Reason, string? FromQueue)
+{
+    public static DeadLetter From(BasicGetResult result)
+    {
+        var properties = result.BasicProperties;
+        return new DeadLetter(properties.MessageId, properties.CorrelationId, properties.Type, Encoding.UTF8.GetString(result.Body.Span),
+            Header(properties, MessageHeaders.DeadLetterReason), Header(properties, MessageHeaders.DeadLetterQueue));
+    }
+
+    private static string? Header(IReadOnlyBasicProperties properties, string name) =>
+        properties.Headers?.TryGetValue(name, out var value) == true && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : null;
+}
 
 public sealed record TappedMessage(string? MessageId, string? Type, string? CorrelationId, string? TraceParent, bool Persistent, string Body);
