@@ -2,6 +2,7 @@ using Gozon.Messaging.Broker;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Inbox;
 using Gozon.Messaging.Outbox;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -23,10 +24,16 @@ public static class MessagingExtensions
         return builder;
     }
 
-    /// <summary>Publishes the service database's <c>outbox_messages</c>; needs an <c>NpgsqlDataSource</c>.</summary>
+    /// <summary>
+    /// Publishes the service database's <c>outbox_messages</c>; needs an <c>NpgsqlDataSource</c>, and the service's
+    /// DbContext from <see cref="Database.ServiceDatabaseExtensions.AddServiceDatabase{TContext}"/> (which picks up
+    /// the interceptor that wakes the publisher on commit).
+    /// </summary>
     public static IHostApplicationBuilder AddOutboxPublisher(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<OutboxBrokerSender>();
+        builder.Services.TryAddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<IInterceptor, OutboxCommitInterceptor>();
         builder.Services.AddSingleton<OutboxPublisher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxPublisher>());
         return builder;

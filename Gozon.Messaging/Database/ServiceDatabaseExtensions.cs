@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +11,8 @@ public static class ServiceDatabaseExtensions
 {
     /// <summary>
     /// The service's PostgreSQL database: one pooled <see cref="NpgsqlDataSource"/> shared by EF Core, the
-    /// outbox publisher and the health check; a pooled DbContext; migrations applied at start-up.
+    /// outbox publisher and the health check; a pooled DbContext with every registered EF Core interceptor;
+    /// migrations applied at start-up.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(
         this IHostApplicationBuilder builder, string connectionName) where TContext : DbContext
@@ -21,7 +23,8 @@ public static class ServiceDatabaseExtensions
         builder.Services.AddNpgsqlDataSource(Tune(connectionString));
         builder.Services.AddDbContextPool<TContext>((services, options) => options
             .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(services.GetServices<IInterceptor>()));
         builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
         builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>(connectionName);
         return builder;
@@ -32,8 +35,8 @@ public static class ServiceDatabaseExtensions
     /// once per physical connection saves PostgreSQL the parse and plan of each execution, its largest CPU
     /// cost per order. EF Core opens and closes the pooled connection around every operation, and the
     /// session reset Npgsql sends on each reuse (five statements) protects state the services never set:
-    /// no SET, temporary tables or advisory locks; the one LISTEN is undone before its connection goes back
-    /// (<see cref="Outbox.OutboxPublisher"/>). A connection string that sets either keyword itself wins.
+    /// no SET, temporary tables or advisory locks; a LISTEN connection is never returned to the pool while
+    /// listening. A connection string that sets either keyword itself wins.
     /// </summary>
     public static string Tune(string connectionString)
     {

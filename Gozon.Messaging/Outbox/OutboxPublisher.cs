@@ -7,7 +7,8 @@ using Npgsql;
 namespace Gozon.Messaging.Outbox;
 
 /// <summary>
-/// Sends pending outbox rows to RabbitMQ. Wakes on <c>NOTIFY</c> from the insert trigger, claims rows with
+/// Sends pending outbox rows to RabbitMQ. Wakes when this process committed outbox rows (<see cref="OutboxSignal"/>)
+/// and polls as a safety net (rows of a replica that died, retries that came due), claims rows with
 /// <c>FOR UPDATE SKIP LOCKED</c> so replicas never send the same row at once, marks a row published only
 /// after the broker confirmed it, and retries failed rows with back-off.
 /// A crash between confirm and commit re-sends the row with the same message id: consumers deduplicate.
@@ -15,6 +16,7 @@ namespace Gozon.Messaging.Outbox;
 public sealed partial class OutboxPublisher(
     NpgsqlDataSource dataSource,
     OutboxBrokerSender sender,
+    OutboxSignal signal,
     TimeProvider timeProvider,
     CrashPoints crashPoints,
     IOptions<MessagingOptions> options,
@@ -29,31 +31,15 @@ public sealed partial class OutboxPublisher(
         {
             try
             {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {OutboxModel.NotifyChannel}", listener))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
+                var sent = await PublishPendingAsync(stoppingToken);
                 failures = 0;
-                try
+                if (sent >= _options.OutboxBatchSize)
                 {
-                    while (!stoppingToken.IsCancellationRequested)
-                    {
-                        var sent = await PublishPendingAsync(stoppingToken);
-                        if (sent >= _options.OutboxBatchSize)
-                        {
-                            continue; // more may be waiting: drain before sleeping
-                        }
+                    continue; // more may be waiting: drain before sleeping
+                }
 
-                        await CleanUpIfDueAsync(stoppingToken);
-                        await listener.WaitAsync(_options.OutboxPollInterval, stoppingToken);
-                    }
-                }
-                finally
-                {
-                    await UnlistenQuietlyAsync(listener);
-                }
+                await CleanUpIfDueAsync(stoppingToken);
+                await signal.WaitAsync(_options.OutboxPollInterval, timeProvider, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -65,29 +51,6 @@ public sealed partial class OutboxPublisher(
                 LogLoopFailed(exception, delay);
                 await Task.Delay(delay, timeProvider, stoppingToken);
             }
-        }
-    }
-
-    /// <summary>
-    /// The pool does not reset sessions (see <c>ServiceDatabaseExtensions.Tune</c>): a connection that went
-    /// back still listening would collect notifications nobody reads.
-    /// </summary>
-    private async Task UnlistenQuietlyAsync(NpgsqlConnection listener)
-    {
-        if (listener.State != System.Data.ConnectionState.Open)
-        {
-            return;
-        }
-
-        try
-        {
-            await using var unlisten = new NpgsqlCommand("UNLISTEN *", listener);
-            await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException or TimeoutException)
-        {
-            // A broken connection is not returned to the pool as usable anyway.
-            LogUnlistenFailed(exception);
         }
     }
 
@@ -212,9 +175,6 @@ public sealed partial class OutboxPublisher(
 
     [LoggerMessage(LogLevel.Warning, "Outbox message {MessageId} ({MessageType}) failed to publish (attempt {Attempt}); retry at {RetryAt}: {Error}")]
     private partial void LogSendFailed(Guid messageId, string messageType, int attempt, DateTimeOffset retryAt, string error);
-
-    [LoggerMessage(LogLevel.Debug, "UNLISTEN on the outbox listener connection failed")]
-    private partial void LogUnlistenFailed(Exception exception);
 
     [LoggerMessage(LogLevel.Warning, "Outbox publisher loop failed; restarting in {Delay}")]
     private partial void LogLoopFailed(Exception exception, TimeSpan delay);

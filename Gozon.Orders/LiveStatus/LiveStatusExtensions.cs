@@ -15,6 +15,8 @@ public static class LiveStatusExtensions
                 options.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             });
         builder.Services.AddHostedService<OrderChangeListener>();
+        builder.Services.AddSingleton<OrderChangeNotifier>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OrderChangeNotifier>());
         return builder;
     }
 

@@ -10,10 +10,9 @@ using Npgsql;
 namespace Gozon.Orders.LiveStatus;
 
 /// <summary>
-/// Relays every order change to this replica's hub subscribers. The change arrives from PostgreSQL: a trigger
-/// on <c>orders</c> calls <c>pg_notify</c> in the transaction that changed the row, so a notification exists
-/// exactly when the change committed, and every replica LISTENs, so a subscriber hears about changes made by
-/// any replica, whichever replica it is connected to.
+/// Relays every order change to this replica's hub subscribers. The change arrives from PostgreSQL: the replica
+/// that committed it announces it with <c>pg_notify</c> (<see cref="OrderChangeNotifier"/>), and every replica
+/// LISTENs, so a subscriber hears about changes made by any replica, whichever replica it is connected to.
 /// </summary>
 public sealed partial class OrderChangeListener(
     NpgsqlDataSource dataSource,

@@ -1,3 +1,4 @@
+using Gozon.Orders.LiveStatus;
 using Gozon.ServiceDefaults.Faults;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Database;
@@ -25,6 +26,7 @@ public static class CreateOrder
         OrdersDbContext db,
         TimeProvider timeProvider,
         CrashPoints crashPoints,
+        OrderChangeNotifier changes,
         CancellationToken cancellationToken)
     {
         var errors = Validate(request, idempotencyKey);
@@ -57,6 +59,7 @@ public static class CreateOrder
             return Repeat(winner!, amount, description);
         }
 
+        changes.Changed(order.Id);
         crashPoints.Reach(CrashPoints.OrderCommittedBeforeResponse);
         return TypedResults.Accepted($"/api/orders/{order.Id}", OrderResponse.From(order));
     }

@@ -1,6 +1,7 @@
 using Gozon.Messaging;
 using Gozon.Messaging.Contracts;
 using Gozon.Orders.Data;
+using Gozon.Orders.LiveStatus;
 using Gozon.Orders.Orders;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +13,7 @@ namespace Gozon.Orders.PaymentResults;
 /// </summary>
 public sealed partial class PaymentResultHandler(
     OrdersDbContext db,
+    OrderChangeNotifier changes,
     TimeProvider timeProvider,
     ILogger<PaymentResultHandler> logger) : IMessageHandler<PaymentSucceeded>, IMessageHandler<PaymentFailed>
 {
@@ -33,6 +35,7 @@ public sealed partial class PaymentResultHandler(
                 .SetProperty(o => o.UpdatedAt, now), cancellationToken);
         if (changed == 1)
         {
+            changes.Changed(orderId);
             LogApplied(orderId, status, failure);
             return;
         }
