@@ -41,8 +41,8 @@ public static class OutboxModel
     }
 
     /// <summary>
-    /// Wakes every publisher (of every replica) when a transaction that wrote outbox rows commits,
-    /// so nothing waits for a polling interval. One notification per statement is enough.
+    /// The first design: a trigger that woke every replica's publisher with NOTIFY. Kept for the services' initial
+    /// migrations, which later migrations undo (<see cref="DropOutboxNotifyTrigger"/>): NOTIFY serializes commits.
     /// </summary>
     public static void CreateOutboxNotifyTrigger(this MigrationBuilder migrationBuilder)
     {
