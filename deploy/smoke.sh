@@ -81,7 +81,12 @@ c up -d --scale payments=2 >/dev/null || fail "scale"
 wait_healthy 180
 n=$(c ps -q payments | wc -l)
 [[ $n -eq 2 ]] || fail "$n payments containers, expected 2"
-consumers=$(c exec -T rabbitmq rabbitmqctl -q list_queues name consumers | awk '$1 == "payments.pay-order" {print $2}')
+# /health says the broker is reachable; the consumer subscribes a moment later, so wait for it (30 s at most).
+for _ in $(seq 1 30); do
+  consumers=$(c exec -T rabbitmq rabbitmqctl -q list_queues name consumers | awk '$1 == "payments.pay-order" {print $2}')
+  [[ "$consumers" == 2 ]] && break
+  sleep 1
+done
 [[ "$consumers" == 2 ]] || fail "payments.pay-order has '$consumers' consumers, expected 2"
 u2=smoke-b-$RANDOM
 new_account "$u2" 100
