@@ -37,6 +37,8 @@ public sealed class ShopPage(IPage page)
         await page.GetByLabel("User id").FillAsync(userId);
         await page.GetByRole(AriaRole.Button, new() { Name = "Start shopping" }).ClickAsync();
         await Expect(CurrentUser).ToHaveTextAsync(userId);
+        // Live means subscribed with the snapshot applied: nothing the page loads later can overtake the test.
+        await Expect(page.Locator(".live-on")).ToBeVisibleAsync(new() { Timeout = 20_000 });
     }
 
     public async Task SwitchUserAsync(string userId)

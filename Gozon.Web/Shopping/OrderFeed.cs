@@ -21,6 +21,7 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
 
     private readonly CancellationTokenSource _stopping = new();
     private HubConnection? _connection;
+    private HubConnection? _subscribed;
 
     /// <summary>A pushed change of one order.</summary>
     public event Func<Order, Task>? OrderChanged;
@@ -28,10 +29,11 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
     /// <summary>The user's newest orders as they are now, after each (re)connect.</summary>
     public event Func<IReadOnlyList<Order>, Task>? Subscribed;
 
-    /// <summary>The socket went up or down.</summary>
+    /// <summary>The feed went live (subscribed, snapshot applied) or stopped being live.</summary>
     public event Action? StateChanged;
 
-    public bool IsLive => _connection?.State == HubConnectionState.Connected;
+    /// <summary>Connected, subscribed, and the subscription's snapshot handled: from now on every change arrives.</summary>
+    public bool IsLive => _subscribed is { State: HubConnectionState.Connected } live && live == _connection;
 
     /// <summary>Follows <paramref name="userId"/>'s orders from now on, connecting in the background until it works.</summary>
     public async Task FollowAsync(string userId)
@@ -50,8 +52,8 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
             .WithAutomaticReconnect(new ForeverRetryPolicy())
             .Build();
         connection.On<Order>("OrderChanged", order => OrderChanged?.Invoke(order) ?? Task.CompletedTask);
-        connection.Reconnecting += _ => NotifyStateChanged();
-        connection.Closed += _ => NotifyStateChanged();
+        connection.Reconnecting += _ => NotLive();
+        connection.Closed += _ => NotLive();
         connection.Reconnected += _ => SubscribeAsync(connection, userId);
         _connection = connection;
         _ = ConnectAsync(connection, userId, _stopping.Token);
@@ -97,15 +99,18 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
     {
         var orders = await connection.InvokeAsync<List<Order>>("SubscribeToMyOrders", _stopping.Token);
         LogFollowing(userId, orders.Count);
-        StateChanged?.Invoke();
         if (Subscribed is { } subscribed)
         {
             await subscribed(orders);
         }
+
+        _subscribed = connection;
+        StateChanged?.Invoke();
     }
 
-    private Task NotifyStateChanged()
+    private Task NotLive()
     {
+        _subscribed = null;
         StateChanged?.Invoke();
         return Task.CompletedTask;
     }

@@ -166,6 +166,7 @@ public sealed partial class ShopperSession : IAsyncDisposable
 
     private async Task StartAsync(string userId)
     {
+        await _feed.StopAsync(); // the previous shopper's feed is not live for the new one, not even for a render
         UserId = userId;
         Account = null;
         AccountProblem = null;
