@@ -27,7 +27,10 @@ public sealed class MessagingOptions
 
     public int OutboxBatchSize { get; set; } = 100;
 
-    /// <summary>Safety net when no NOTIFY arrives (missed notification, retry that came due).</summary>
+    /// <summary>
+    /// Safety net beside the wake-up on commit: rows another replica committed but died before publishing, and
+    /// failed sends whose retry came due.
+    /// </summary>
     public TimeSpan OutboxPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long published outbox rows and processed inbox rows are kept before clean-up.</summary>

@@ -35,8 +35,8 @@ public static class ServiceDatabaseExtensions
     /// once per physical connection saves PostgreSQL the parse and plan of each execution, its largest CPU
     /// cost per order. EF Core opens and closes the pooled connection around every operation, and the
     /// session reset Npgsql sends on each reuse (five statements) protects state the services never set:
-    /// no SET, temporary tables or advisory locks; a LISTEN connection is never returned to the pool while
-    /// listening. A connection string that sets either keyword itself wins.
+    /// no SET, temporary tables or advisory locks. The one LISTEN (Orders' order-change listener) holds its connection
+    /// until the connection breaks or the service stops. A connection string that sets either keyword itself wins.
     /// </summary>
     public static string Tune(string connectionString)
     {

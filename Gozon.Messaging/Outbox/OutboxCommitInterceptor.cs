@@ -44,13 +44,17 @@ public sealed class OutboxCommitInterceptor(OutboxSignal signal) : DbTransaction
     public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(SavedChanges(eventData, result));
 
-    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    public void SaveChangesFailed(DbContextErrorEventData eventData)
     {
         if (eventData.Context is { Database.CurrentTransaction: null } context)
         {
             _wroteOutbox.Remove(context);
         }
+    }
 
+    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        SaveChangesFailed(eventData);
         return Task.CompletedTask;
     }
 
@@ -69,14 +73,18 @@ public sealed class OutboxCommitInterceptor(OutboxSignal signal) : DbTransaction
         return Task.CompletedTask;
     }
 
-    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData,
-        CancellationToken cancellationToken = default)
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
     {
         if (eventData.Context is { } context)
         {
             _wroteOutbox.Remove(context);
         }
+    }
 
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData,
+        CancellationToken cancellationToken = default)
+    {
+        TransactionRolledBack(transaction, eventData);
         return Task.CompletedTask;
     }
 

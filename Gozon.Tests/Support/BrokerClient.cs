@@ -101,16 +101,18 @@ public sealed class BrokerClient : IAsyncDisposable
             var properties = result.BasicProperties;
             if (properties.Type == type && properties.CorrelationId == correlationId)
             {
-                var traceParent = properties.Headers?.TryGetValue("traceparent", out var value) == true && value is byte[] bytes
-                    ? Encoding.UTF8.GetString(bytes)
-                    : null;
-                return new TappedMessage(properties.MessageId, properties.Type, properties.CorrelationId, traceParent,
+                return new TappedMessage(properties.MessageId, properties.Type, properties.CorrelationId,
+                    HeaderText(properties, MessageHeaders.TraceParent),
                     properties.Persistent, Encoding.UTF8.GetString(result.Body.Span));
             }
         }
 
         return null;
     }
+
+    /// <summary>A header as text: the broker delivers AMQP long strings as bytes.</summary>
+    internal static string? HeaderText(IReadOnlyBasicProperties properties, string name) =>
+        properties.Headers?.TryGetValue(name, out var value) == true && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : null;
 
     public async Task<uint> ReadyCountAsync(string queue) =>
         (await _channel.QueueDeclarePassiveAsync(queue)).MessageCount;
@@ -131,11 +133,8 @@ public sealed record DeadLetter(string? MessageId, string? CorrelationId, string
     {
         var properties = result.BasicProperties;
         return new DeadLetter(properties.MessageId, properties.CorrelationId, properties.Type, Encoding.UTF8.GetString(result.Body.Span),
-            Header(properties, MessageHeaders.DeadLetterReason), Header(properties, MessageHeaders.DeadLetterQueue));
+            BrokerClient.HeaderText(properties, MessageHeaders.DeadLetterReason), BrokerClient.HeaderText(properties, MessageHeaders.DeadLetterQueue));
     }
-
-    private static string? Header(IReadOnlyBasicProperties properties, string name) =>
-        properties.Headers?.TryGetValue(name, out var value) == true && value is byte[] bytes ? Encoding.UTF8.GetString(bytes) : null;
 }
 
 public sealed record TappedMessage(string? MessageId, string? Type, string? CorrelationId, string? TraceParent, bool Persistent, string Body);
