@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
@@ -40,18 +41,25 @@ public static class ServiceDatabaseExtensions
     /// </summary>
     public static string Tune(string connectionString)
     {
+        // NpgsqlConnectionStringBuilder.ContainsKey answers whether a keyword exists, not whether it is set;
+        // a plain builder holds only what the string says.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!builder.ContainsKey("Max Auto Prepare"))
+        if (!Sets(given, "Max Auto Prepare"))
         {
             builder.MaxAutoPrepare = 64;
             builder.AutoPrepareMinUsages = 2;
         }
 
-        if (!builder.ContainsKey("No Reset On Close"))
+        if (!Sets(given, "No Reset On Close"))
         {
             builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;
     }
+
+    private static bool Sets(DbConnectionStringBuilder given, string keyword) =>
+        given.Keys.Cast<string>().Any(key =>
+            string.Equals(key.Replace(" ", ""), keyword.Replace(" ", ""), StringComparison.OrdinalIgnoreCase));
 }

@@ -2,7 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Gozon.Messaging;
 using Gozon.Messaging.Contracts;
+using Gozon.Messaging.Database;
 using Gozon.Messaging.Outbox;
+using Npgsql;
 
 namespace Gozon.Tests.Unit;
 
@@ -42,6 +44,29 @@ public sealed class MessagingUnitTests
         Assert.Equal(7, first.Id.Version);
         Assert.True(first.Id.CompareTo(second.Id) < 0);
         Assert.Equal(now, first.NextAttemptAt);
+    }
+
+    [Fact]
+    public void Service_connections_prepare_statements_and_skip_the_session_reset_by_default()
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(
+            ServiceDatabaseExtensions.Tune("Host=127.0.0.1;Port=5432;Username=postgres;Password=p;Database=orders_db"));
+
+        Assert.Equal(64, tuned.MaxAutoPrepare);
+        Assert.Equal(2, tuned.AutoPrepareMinUsages);
+        Assert.True(tuned.NoResetOnClose);
+        Assert.Equal("orders_db", tuned.Database);
+    }
+
+    [Theory]
+    [InlineData("Host=h;Max Auto Prepare=0;No Reset On Close=false")]
+    [InlineData("Host=h;maxautoprepare=0;NoResetOnClose=false")]
+    public void A_connection_string_that_sets_the_tuning_keywords_wins(string connectionString)
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(ServiceDatabaseExtensions.Tune(connectionString));
+
+        Assert.Equal(0, tuned.MaxAutoPrepare);
+        Assert.False(tuned.NoResetOnClose);
     }
 
     [Fact]
