@@ -96,16 +96,27 @@ public sealed partial class OutboxPublisher(
     private async Task<List<PendingOutboxMessage>> ClaimDueAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var claim = new NpgsqlCommand($"""
-            SELECT id, type, correlation_id, payload, trace_parent, trace_state, created_at, attempts
-            FROM {OutboxModel.Table}
-            WHERE published_at IS NULL AND next_attempt_at <= @now
-            ORDER BY next_attempt_at
-            LIMIT @limit
-            FOR UPDATE SKIP LOCKED
-            """, connection, transaction);
-        claim.Parameters.AddWithValue("now", now);
-        claim.Parameters.AddWithValue("limit", _options.OutboxBatchSize);
+        // The marks this transaction makes need no fsync of their own: a mark lost in a PostgreSQL crash only
+        // sends its row again, which consumers deduplicate. So the commit does not wait for the WAL flush,
+        // and a row written while this batch is in flight waits that much less for the next one.
+        await using var claim = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO OFF"),
+                new NpgsqlBatchCommand($"""
+                    SELECT id, type, correlation_id, payload, trace_parent, trace_state, created_at, attempts
+                    FROM {OutboxModel.Table}
+                    WHERE published_at IS NULL AND next_attempt_at <= $1
+                    ORDER BY next_attempt_at
+                    LIMIT $2
+                    FOR UPDATE SKIP LOCKED
+                    """)
+                {
+                    Parameters = { new() { Value = now }, new() { Value = _options.OutboxBatchSize } },
+                },
+            },
+        };
         var batch = new List<PendingOutboxMessage>();
         await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
