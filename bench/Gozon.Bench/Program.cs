@@ -107,7 +107,8 @@ try
     await File.WriteAllTextAsync(Path.Combine(output, "results.txt"), table, ct);
     await File.WriteAllTextAsync(Path.Combine(output, "results.json"), Report.ToJson(report), ct);
     await File.WriteAllTextAsync(Path.Combine(output, "latency.svg"), Report.Chart(report, OpenLoopP99TargetMs), ct);
-    Console.WriteLine($"written: {Path.Combine(output, "results.txt")}, results.json, latency.svg");
+    await File.WriteAllTextAsync(Path.Combine(output, "orders.csv"), Report.OrdersCsv(tracker.All), ct);
+    Console.WriteLine($"written: {Path.Combine(output, "results.txt")}, results.json, latency.svg, orders.csv");
     return violations.Count == 0 ? 0 : 1;
 }
 catch (OperationCanceledException) when (ct.IsCancellationRequested)

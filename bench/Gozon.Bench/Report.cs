@@ -80,6 +80,26 @@ public static class Report
 
     public static string ToJson(BenchReport report) => JsonSerializer.Serialize(report, Json);
 
+    /// <summary>
+    /// Every order with its times, one line each, for looking into a tail: whether the slow orders cluster in
+    /// time (a stall) or spread evenly (queueing). Milliseconds are counted from the first order sent.
+    /// </summary>
+    public static string OrdersCsv(IEnumerable<PlacedOrder> orders)
+    {
+        var all = orders.OrderBy(o => o.SentAt).ToArray();
+        var origin = all.Length > 0 ? all[0].SentAt : DateTimeOffset.UnixEpoch;
+        var csv = new StringBuilder("phase,order_id,status,sent_ms,accepted_ms,created_ms,final_ms,post_to_final_ms\n");
+        foreach (var o in all)
+        {
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{o.Phase},{o.Id},{o.Status},{Ms(o.SentAt)},{Ms(o.AcceptedAt)},{Ms(o.CreatedAt)},{Ms(o.FinalAt)},{(o.FinalAt - o.SentAt)?.TotalMilliseconds:0.0}\n");
+        }
+
+        return csv.ToString();
+
+        string Ms(DateTimeOffset? at) => at is { } t ? (t - origin).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "";
+    }
+
     /// <summary>Latency percentiles (log scale) against the offered rate of the open-loop phases.</summary>
     public static string Chart(BenchReport report, double targetMs)
     {
