@@ -44,6 +44,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
                 builder.WithReplicas(name, count);
             }
 
+            // Measured as deployed: the AppHost runs projects in Development, as Aspire does, and deploy/ in Production.
+            foreach (var project in (string[])["orders", "payments", "gateway", "web"])
+            {
+                builder.WithEnvironment(project, "ASPNETCORE_ENVIRONMENT", "Production");
+                builder.WithEnvironment(project, "DOTNET_ENVIRONMENT", "Production");
+            }
+
             builder.WriteLogsToFile(logPath);
         }, cancellationToken);
         try
