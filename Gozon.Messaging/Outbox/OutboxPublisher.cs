@@ -19,6 +19,7 @@ public sealed partial class OutboxPublisher(
     OutboxSignal signal,
     TimeProvider timeProvider,
     CrashPoints crashPoints,
+    OutboxMetrics metrics,
     IOptions<MessagingOptions> options,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
@@ -68,7 +69,10 @@ public sealed partial class OutboxPublisher(
             return 0;
         }
 
+        var sending = timeProvider.GetTimestamp();
         var results = await sender.SendAsync(batch, cancellationToken);
+        var confirmedAt = timeProvider.GetUtcNow();
+        metrics.BatchSent(batch, results, timeProvider.GetElapsedTime(sending), confirmedAt);
         var published = new List<Guid>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -87,7 +91,7 @@ public sealed partial class OutboxPublisher(
             crashPoints.Reach(CrashPoints.OutboxConfirmedBeforeMarked);
         }
 
-        await MarkPublishedAsync(connection, transaction, published, timeProvider.GetUtcNow(), cancellationToken);
+        await MarkPublishedAsync(connection, transaction, published, confirmedAt, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogPublished(published.Count, batch.Count - published.Count);
         return batch.Count;

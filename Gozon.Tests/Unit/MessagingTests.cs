@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
 using Gozon.Messaging;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Database;
 using Gozon.Messaging.Outbox;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Gozon.Tests.Unit;
@@ -67,6 +69,34 @@ public sealed class MessagingUnitTests
 
         Assert.Equal(0, tuned.MaxAutoPrepare);
         Assert.False(tuned.NoResetOnClose);
+    }
+
+    [Fact]
+    public void Outbox_metrics_record_the_lag_of_confirmed_messages_only()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new OutboxMetrics(services.GetRequiredService<IMeterFactory>());
+        var lags = new List<double>();
+        var confirms = new List<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == OutboxMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+            (instrument.Name == "gozon.outbox.lag" ? lags : confirms).Add(value));
+        listener.Start();
+        var confirmedAt = DateTimeOffset.UtcNow;
+        PendingOutboxMessage Written(double msAgo) => new(
+            Guid.NewGuid(), "PayOrder", "c", "{}", null, null, confirmedAt.AddMilliseconds(-msAgo), 0);
+
+        metrics.BatchSent([Written(40), Written(25)], [null, "PublishException: nack"], TimeSpan.FromMilliseconds(9), confirmedAt);
+
+        Assert.Equal([40.0], lags);
+        Assert.Equal([9.0], confirms);
     }
 
     [Fact]
