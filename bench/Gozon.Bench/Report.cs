@@ -92,12 +92,13 @@ public static class Report
         foreach (var o in all)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{o.Phase},{o.Id},{o.Status},{Ms(o.SentAt)},{Ms(o.AcceptedAt)},{Ms(o.CreatedAt)},{Ms(o.FinalAt)},{(o.FinalAt - o.SentAt)?.TotalMilliseconds:0.0}\n");
+                $"{o.Phase},{o.Id},{o.Status},{SinceOrigin(o.SentAt)},{SinceOrigin(o.AcceptedAt)},{SinceOrigin(o.CreatedAt)},{SinceOrigin(o.FinalAt)},{(o.FinalAt - o.SentAt)?.TotalMilliseconds:0.0}\n");
         }
 
         return csv.ToString();
 
-        string Ms(DateTimeOffset? at) => at is { } t ? (t - origin).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "";
+        // Not the table's Ms: every figure with one decimal, and an empty field (not "-") for a missing time.
+        string SinceOrigin(DateTimeOffset? at) => at is { } t ? (t - origin).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) : "";
     }
 
     /// <summary>Latency percentiles (log scale) against the offered rate of the open-loop phases.</summary>
