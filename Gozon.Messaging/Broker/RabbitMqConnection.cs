@@ -20,6 +20,17 @@ public sealed partial class RabbitMqConnection(
 
     public bool IsOpen => _connection?.IsOpen ?? false;
 
+    /// <summary>
+    /// Whether a closed channel of this connection is dead for good. A connection-level close (the broker going
+    /// away, a network failure: reply code 320 or a 5xx hard error) is automatic recovery's to repair, and it
+    /// reopens that very channel with its consumers: opening another one beside it leaks a channel, and for a
+    /// consumer a second prefetch window of deliveries that no one settles. A channel-level (soft, 3xx/4xx) error,
+    /// such as an unknown delivery tag, leaves the connection up and the channel closed: that one is the owner's
+    /// to replace.
+    /// </summary>
+    public bool IsClosedForGood(IChannel channel) =>
+        channel.IsClosed && IsOpen && channel.CloseReason is { ReplyCode: < 500 and not 320 };
+
     public async Task<IConnection> GetConnectionAsync(CancellationToken cancellationToken)
     {
         if (_connection is { } existing)

@@ -32,7 +32,7 @@ public sealed partial class QueueConsumer(
             {
                 channel = await StartConsumingAsync(stoppingToken);
                 failures = 0;
-                while (!IsClosedForGood(channel))
+                while (!connection.IsClosedForGood(channel))
                 {
                     await Task.Delay(ChannelCheckInterval, timeProvider, stoppingToken);
                 }
@@ -58,16 +58,6 @@ public sealed partial class QueueConsumer(
             }
         }
     }
-
-    /// <summary>
-    /// A connection-level close (the broker going away, a network failure: reply code 320 or a 5xx hard error) is
-    /// automatic recovery's to repair, this channel and its consumer included. Opening another channel for it as
-    /// well left the recovered one consuming beside it, holding its prefetch of deliveries that no one settled.
-    /// A channel-level (soft, 3xx/4xx) error, such as an unknown delivery tag, leaves the connection up and this
-    /// channel dead for good: that one is ours to replace.
-    /// </summary>
-    private bool IsClosedForGood(IChannel channel) =>
-        channel.IsClosed && connection.IsOpen && channel.CloseReason is { ReplyCode: < 500 and not 320 };
 
     private async Task<IChannel> StartConsumingAsync(CancellationToken stoppingToken)
     {

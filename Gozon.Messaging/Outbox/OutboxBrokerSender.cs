@@ -11,8 +11,10 @@ namespace Gozon.Messaging.Outbox;
 /// taken responsibility for the message (persisted to its durable queue). Mandatory publishing turns an
 /// unroutable message into an error instead of a silent drop.
 /// </summary>
-public sealed class OutboxBrokerSender(RabbitMqConnection connection, DuplicatePublishing duplicatePublishing) : IAsyncDisposable
+public sealed class OutboxBrokerSender(
+    RabbitMqConnection connection, DuplicatePublishing duplicatePublishing, TimeProvider timeProvider) : IAsyncDisposable
 {
+    private static readonly TimeSpan RecoveryCheckInterval = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim _channelLock = new(1, 1);
     private IChannel? _channel;
 
@@ -88,6 +90,13 @@ public sealed class OutboxBrokerSender(RabbitMqConnection connection, DuplicateP
 
     private async Task<IChannel> GetChannelAsync(CancellationToken cancellationToken)
     {
+        // Closed together with its connection: automatic recovery reopens this very channel, so wait for it
+        // rather than open a second one that recovery would leave beside it.
+        while (_channel is { IsOpen: false } recovering && !connection.IsClosedForGood(recovering))
+        {
+            await Task.Delay(RecoveryCheckInterval, timeProvider, cancellationToken);
+        }
+
         if (_channel is { IsOpen: true } open)
         {
             return open;
@@ -101,9 +110,9 @@ public sealed class OutboxBrokerSender(RabbitMqConnection connection, DuplicateP
                 return reopened;
             }
 
-            if (_channel is { } closed)
+            if (_channel is { } closedForGood)
             {
-                closed.Dispose();
+                closedForGood.Dispose();
             }
 
             var amqp = await connection.GetConnectionAsync(cancellationToken);

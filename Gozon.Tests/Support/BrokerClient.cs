@@ -93,6 +93,17 @@ public sealed class BrokerClient : IAsyncDisposable
         return queue.QueueName;
     }
 
+    /// <summary>
+    /// A queue any connection may consume, unlike a tap; the broker deletes it a minute after it was last used,
+    /// so a test that dies leaves nothing behind.
+    /// </summary>
+    public async Task<string> DeclareScratchQueueAsync()
+    {
+        var queue = await _channel.QueueDeclareAsync($"test.scratch.{Guid.NewGuid():N}", durable: false, exclusive: false,
+            autoDelete: false, arguments: new Dictionary<string, object?> { ["x-expires"] = 60_000 });
+        return queue.QueueName;
+    }
+
     /// <summary>Drains the tap until a message about <paramref name="correlationId"/> of the given type shows up.</summary>
     public async Task<TappedMessage?> TakeTappedAsync(string tap, string type, string correlationId)
     {
@@ -116,6 +127,9 @@ public sealed class BrokerClient : IAsyncDisposable
 
     public async Task<uint> ReadyCountAsync(string queue) =>
         (await _channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+
+    public async Task<uint> ConsumerCountAsync(string queue) =>
+        (await _channel.QueueDeclarePassiveAsync(queue)).ConsumerCount;
 
     public async ValueTask DisposeAsync()
     {
