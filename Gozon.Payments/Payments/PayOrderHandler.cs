@@ -9,8 +9,8 @@ namespace Gozon.Payments.Payments;
 
 /// <summary>
 /// Pays an order: in one transaction, record the message in the inbox, claim the order's single payment
-/// row, debit with one conditional update (never below zero, no lost update), and write the outcome to
-/// the outbox. A duplicate (same message id, or another message for the same order) changes nothing.
+/// row and debit with one conditional update (never below zero, no lost update), all in one statement, then
+/// write the outcome to the outbox. A duplicate (same message id, or another message for the same order) changes nothing.
 /// </summary>
 public sealed partial class PayOrderHandler(
     PaymentsDbContext db,
@@ -39,18 +39,27 @@ public sealed partial class PayOrderHandler(
             MessageId = envelope.MessageId,
             CreatedAt = now,
         };
-        switch (await AcceptAndClaimAsync(payment, envelope, cancellationToken))
+        PaymentFailureReason? failure;
+        switch (await AcceptClaimAndDebitAsync(payment, envelope, cancellationToken))
         {
-            case ClaimOutcome.DuplicateMessage:
+            case PaymentOutcome.DuplicateMessage:
                 LogDuplicateMessage(envelope.MessageId, message.OrderId);
                 return;
-            case ClaimOutcome.OrderAlreadyPaid:
+            case PaymentOutcome.OrderAlreadyPaid:
                 await transaction.CommitAsync(cancellationToken);
                 LogOrderAlreadyPaid(message.OrderId, envelope.MessageId);
                 return;
+            case PaymentOutcome.Debited:
+                failure = null;
+                break;
+            case PaymentOutcome.InsufficientFunds:
+                failure = PaymentFailureReason.InsufficientFunds;
+                break;
+            default:
+                failure = PaymentFailureReason.AccountNotFound;
+                break;
         }
 
-        var failure = await DebitAsync(message, now, cancellationToken);
         // The outcome and the result message go in one batch: an update of the row claimed above and the outbox insert.
         db.PaymentTransactions.Attach(payment);
         var entry = db.Entry(payment);
@@ -65,19 +74,23 @@ public sealed partial class PayOrderHandler(
     }
 
     /// <summary>The values the claim statement returns.</summary>
-    private enum ClaimOutcome
+    private enum PaymentOutcome
     {
         DuplicateMessage = 0,
         OrderAlreadyPaid = 1,
-        Claimed = 2,
+        Debited = 2,
+        InsufficientFunds = 3,
+        AccountNotFound = 4,
     }
 
     /// <summary>
-    /// One statement, one round trip: records the message id in the inbox and, only if it is new, claims the
-    /// order's single payment row. A concurrent duplicate waits on either unique key until the first commits.
-    /// Data-modifying CTEs always run to completion, and the claim reads the inbox insert's own output.
+    /// One statement, one round trip: records the message id in the inbox; only if it is new, claims the order's
+    /// single payment row; only if that claim is new, debits with one conditional update (never below zero: a
+    /// concurrent debit of the same account waits for the row lock and re-checks the balance on the row it wrote).
+    /// A concurrent duplicate waits on either unique key until the first commits. Data-modifying CTEs always run
+    /// to completion, and each step reads the one before it through its RETURNING output.
     /// </summary>
-    private async Task<ClaimOutcome> AcceptAndClaimAsync(
+    private async Task<PaymentOutcome> AcceptClaimAndDebitAsync(
         PaymentTransaction payment, IncomingMessage envelope, CancellationToken cancellationToken)
     {
         var outcome = await db.Database.SqlQuery<int>($"""
@@ -92,29 +105,17 @@ public sealed partial class PayOrderHandler(
                        {nameof(PaymentStatus.Pending)}, message_id, {payment.CreatedAt}
                 FROM inbox
                 ON CONFLICT (order_id) DO NOTHING
-                RETURNING id)
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM claim) THEN 2
-                        WHEN EXISTS (SELECT 1 FROM inbox) THEN 1
-                        ELSE 0 END AS "Value"
+                RETURNING id),
+            debit AS (
+                UPDATE accounts SET balance = balance - {payment.Amount}, updated_at = {payment.CreatedAt}
+                WHERE user_id = {payment.UserId} AND balance >= {payment.Amount} AND EXISTS (SELECT 1 FROM claim)
+                RETURNING user_id)
+            SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM claim) THEN (CASE WHEN EXISTS (SELECT 1 FROM inbox) THEN 1 ELSE 0 END)
+                        WHEN EXISTS (SELECT 1 FROM debit) THEN 2
+                        WHEN EXISTS (SELECT 1 FROM accounts WHERE user_id = {payment.UserId}) THEN 3
+                        ELSE 4 END AS "Value"
             """).ToListAsync(cancellationToken); // not composed: a data-modifying WITH must stay at the top level
-        return (ClaimOutcome)outcome[0];
-    }
-
-    private async Task<PaymentFailureReason?> DebitAsync(PayOrder message, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var debited = await db.Accounts
-            .Where(a => a.UserId == message.UserId && a.Balance >= message.Amount)
-            .ExecuteUpdateAsync(a => a
-                .SetProperty(x => x.Balance, x => x.Balance - message.Amount)
-                .SetProperty(x => x.UpdatedAt, now), cancellationToken);
-        if (debited == 1)
-        {
-            return null;
-        }
-
-        return await db.Accounts.AnyAsync(a => a.UserId == message.UserId, cancellationToken)
-            ? PaymentFailureReason.InsufficientFunds
-            : PaymentFailureReason.AccountNotFound;
+        return (PaymentOutcome)outcome[0];
     }
 
     [LoggerMessage(LogLevel.Information, "Message {MessageId} for order {OrderId} was already handled; skipping")]
