@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gozon.Messaging;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Outbox;
@@ -10,7 +11,8 @@ namespace Gozon.Payments.Payments;
 /// <summary>
 /// Pays an order: in one transaction, record the message in the inbox, claim the order's single payment
 /// row and debit with one conditional update (never below zero, no lost update), all in one statement, then
-/// write the outcome to the outbox. A duplicate (same message id, or another message for the same order) changes nothing.
+/// write the outcome to the outbox. A duplicate (same message id, or another message for the same order)
+/// changes nothing.
 /// </summary>
 public sealed partial class PayOrderHandler(
     PaymentsDbContext db,
@@ -39,8 +41,8 @@ public sealed partial class PayOrderHandler(
             MessageId = envelope.MessageId,
             CreatedAt = now,
         };
-        PaymentFailureReason? failure;
-        switch (await AcceptClaimAndDebitAsync(payment, envelope, cancellationToken))
+        var outcome = await AcceptClaimAndDebitAsync(payment, envelope, cancellationToken);
+        switch (outcome)
         {
             case PaymentOutcome.DuplicateMessage:
                 LogDuplicateMessage(envelope.MessageId, message.OrderId);
@@ -49,16 +51,15 @@ public sealed partial class PayOrderHandler(
                 await transaction.CommitAsync(cancellationToken);
                 LogOrderAlreadyPaid(message.OrderId, envelope.MessageId);
                 return;
-            case PaymentOutcome.Debited:
-                failure = null;
-                break;
-            case PaymentOutcome.InsufficientFunds:
-                failure = PaymentFailureReason.InsufficientFunds;
-                break;
-            default:
-                failure = PaymentFailureReason.AccountNotFound;
-                break;
         }
+
+        PaymentFailureReason? failure = outcome switch
+        {
+            PaymentOutcome.Debited => null,
+            PaymentOutcome.InsufficientFunds => PaymentFailureReason.InsufficientFunds,
+            PaymentOutcome.AccountNotFound => PaymentFailureReason.AccountNotFound,
+            _ => throw new UnreachableException($"The payment statement returned {outcome}."),
+        };
 
         // The outcome and the result message go in one batch: an update of the row claimed above and the outbox insert.
         db.PaymentTransactions.Attach(payment);
@@ -73,7 +74,7 @@ public sealed partial class PayOrderHandler(
         LogPaid(message.OrderId, message.UserId, message.Amount, failure);
     }
 
-    /// <summary>The values the claim statement returns.</summary>
+    /// <summary>The values the payment statement returns.</summary>
     private enum PaymentOutcome
     {
         DuplicateMessage = 0,
