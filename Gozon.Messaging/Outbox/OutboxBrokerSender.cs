@@ -90,13 +90,6 @@ public sealed class OutboxBrokerSender(
 
     private async Task<IChannel> GetChannelAsync(CancellationToken cancellationToken)
     {
-        // Closed together with its connection: automatic recovery reopens this very channel, so wait for it
-        // rather than open a second one that recovery would leave beside it.
-        while (_channel is { IsOpen: false } recovering && !connection.IsClosedForGood(recovering))
-        {
-            await Task.Delay(RecoveryCheckInterval, timeProvider, cancellationToken);
-        }
-
         if (_channel is { IsOpen: true } open)
         {
             return open;
@@ -105,16 +98,20 @@ public sealed class OutboxBrokerSender(
         await _channelLock.WaitAsync(cancellationToken);
         try
         {
+            // Closed together with its connection: automatic recovery reopens this very channel, so wait for it
+            // rather than open a second one that recovery would leave beside it.
+            while (_channel is { IsOpen: false } recovering && !connection.IsClosedForGood(recovering))
+            {
+                await Task.Delay(RecoveryCheckInterval, timeProvider, cancellationToken);
+            }
+
             if (_channel is { IsOpen: true } reopened)
             {
                 return reopened;
             }
 
-            if (_channel is { } closedForGood)
-            {
-                closedForGood.Dispose();
-            }
-
+            // None yet, or closed for good by a channel-level error.
+            _channel?.Dispose();
             var amqp = await connection.GetConnectionAsync(cancellationToken);
             _channel = await amqp.CreateChannelAsync(
                 new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true),
