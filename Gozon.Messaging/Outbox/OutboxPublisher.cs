@@ -56,16 +56,23 @@ public sealed partial class OutboxPublisher(
     }
 
     /// <summary>Publishes one batch of due rows; returns how many rows it claimed.</summary>
+    /// <remarks>
+    /// One cycle is two round trips: BEGIN with the claim, then the marks with COMMIT. The transaction is
+    /// written in SQL rather than through <see cref="NpgsqlTransaction"/>, whose commit would be a third round trip.
+    /// If anything throws in between, disposing the connection returns it to the pool, and Npgsql rolls back an
+    /// open transaction before it does, so the claimed rows are unlocked for the next cycle.
+    /// </remarks>
     public async Task<int> PublishPendingAsync(CancellationToken cancellationToken)
     {
         await sender.EnsureReadyAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        var batch = await ClaimDueAsync(connection, transaction, now, cancellationToken);
+        var batch = await ClaimDueAsync(connection, now, cancellationToken);
+        await using var finish = new NpgsqlBatch(connection);
         if (batch.Count == 0)
         {
-            await transaction.CommitAsync(cancellationToken);
+            finish.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await finish.ExecuteNonQueryAsync(cancellationToken);
             return 0;
         }
 
@@ -74,11 +81,14 @@ public sealed partial class OutboxPublisher(
         var confirmedAt = timeProvider.GetUtcNow();
         metrics.BatchSent(batch, results, timeProvider.GetElapsedTime(sending), confirmedAt);
         var published = new List<Guid>(batch.Count);
+        var failed = new List<(PendingOutboxMessage Message, string Error, DateTimeOffset RetryAt)>();
         for (var i = 0; i < batch.Count; i++)
         {
             if (results[i] is { } error)
             {
-                await MarkFailedAsync(connection, transaction, batch[i], error, now, cancellationToken);
+                var retryAt = now + Backoff.Delay(batch[i].Attempts, _options.MaxRetryDelay);
+                failed.Add((batch[i], error, retryAt));
+                finish.BatchCommands.Add(MarkFailed(batch[i].Id, error, retryAt));
             }
             else
             {
@@ -88,25 +98,32 @@ public sealed partial class OutboxPublisher(
 
         if (published.Count > 0)
         {
+            finish.BatchCommands.Add(MarkPublished(published, confirmedAt));
             crashPoints.Reach(CrashPoints.OutboxConfirmedBeforeMarked);
         }
 
-        await MarkPublishedAsync(connection, transaction, published, confirmedAt, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        LogPublished(published.Count, batch.Count - published.Count);
+        finish.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await finish.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var (message, error, retryAt) in failed)
+        {
+            LogSendFailed(message.Id, message.Type, message.Attempts + 1, retryAt, error);
+        }
+
+        LogPublished(published.Count, failed.Count);
         return batch.Count;
     }
 
     private async Task<List<PendingOutboxMessage>> ClaimDueAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The marks this transaction makes need no fsync of their own: a mark lost in a PostgreSQL crash only
         // sends its row again, which consumers deduplicate. So the commit does not wait for the WAL flush,
         // and a row written while this batch is in flight waits that much less for the next one.
-        await using var claim = new NpgsqlBatch(connection, transaction)
+        await using var claim = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
+                new NpgsqlBatchCommand("BEGIN"),
                 new NpgsqlBatchCommand("SET LOCAL synchronous_commit TO OFF"),
                 new NpgsqlBatchCommand($"""
                     SELECT id, type, correlation_id, payload, trace_parent, trace_state, created_at, attempts
@@ -134,37 +151,17 @@ public sealed partial class OutboxPublisher(
         return batch;
     }
 
-    private static async Task MarkPublishedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<Guid> ids, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        if (ids.Count == 0)
+    private static NpgsqlBatchCommand MarkPublished(List<Guid> ids, DateTimeOffset now) =>
+        new($"UPDATE {OutboxModel.Table} SET published_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = ANY($2)")
         {
-            return;
-        }
+            Parameters = { new() { Value = now }, new() { Value = ids.ToArray() } },
+        };
 
-        await using var update = new NpgsqlCommand(
-            $"UPDATE {OutboxModel.Table} SET published_at = @now, attempts = attempts + 1, last_error = NULL WHERE id = ANY(@ids)",
-            connection, transaction);
-        update.Parameters.AddWithValue("now", now);
-        update.Parameters.AddWithValue("ids", ids.ToArray());
-        await update.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task MarkFailedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, PendingOutboxMessage message, string error,
-        DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var retryAt = now + Backoff.Delay(message.Attempts, _options.MaxRetryDelay);
-        await using var update = new NpgsqlCommand(
-            $"UPDATE {OutboxModel.Table} SET attempts = attempts + 1, next_attempt_at = @retryAt, last_error = @error WHERE id = @id",
-            connection, transaction);
-        update.Parameters.AddWithValue("retryAt", retryAt);
-        update.Parameters.AddWithValue("error", error);
-        update.Parameters.AddWithValue("id", message.Id);
-        await update.ExecuteNonQueryAsync(cancellationToken);
-        LogSendFailed(message.Id, message.Type, message.Attempts + 1, retryAt, error);
-    }
+    private static NpgsqlBatchCommand MarkFailed(Guid id, string error, DateTimeOffset retryAt) =>
+        new($"UPDATE {OutboxModel.Table} SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3")
+        {
+            Parameters = { new() { Value = retryAt }, new() { Value = error }, new() { Value = id } },
+        };
 
     private async Task CleanUpIfDueAsync(CancellationToken cancellationToken)
     {

@@ -83,9 +83,16 @@ public sealed class AmqpCuttingProxy : IAsyncDisposable
     public sealed class ProxiedConnection(TcpClient client, TcpClient server)
     {
         private int _openChannels;
+        private volatile bool _stalled;
 
         /// <summary>Channels the client opened and has not closed (nor acknowledged the broker's close of).</summary>
         public int OpenChannels => Volatile.Read(ref _openChannels);
+
+        /// <summary>
+        /// Holds the client's frames from now on, keeping both sockets open: the broker never sees what the client
+        /// sends next, and the client waits for answers that do not come, until the connection is cut.
+        /// </summary>
+        public void Stall() => _stalled = true;
 
         internal void Run(CancellationToken cancellationToken)
         {
@@ -124,6 +131,11 @@ public sealed class AmqpCuttingProxy : IAsyncDisposable
                     var rest = new byte[BinaryPrimitives.ReadUInt32BigEndian(frameHeader.AsSpan(3)) + 1]; // payload + frame end
                     await from.ReadExactlyAsync(rest, cancellationToken);
                     Count(frameHeader[0], rest);
+                    if (_stalled)
+                    {
+                        await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+                    }
+
                     await to.WriteAsync(frameHeader, cancellationToken);
                     await to.WriteAsync(rest, cancellationToken);
                 }
