@@ -85,7 +85,10 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
             {
                 using var stopping = new CancellationTokenSource();
                 var cycle = NewPublisher(stalledSender).PublishPendingAsync(stopping.Token);
-                await Eventually.UntilAsync(() => IsLockedAsync(id), locked => locked, "the cycle to claim the row");
+                // Watched without touching the row: a locking probe could take it first and make the claim skip it.
+                await Eventually.UntilAsync(WaitingInTransactionAsync, waiting => waiting == 1,
+                    "the cycle to claim the row and wait for confirms");
+                Assert.True(await IsLockedAsync(id), "the cycle must hold the row it claimed");
                 Assert.False(cycle.IsCompleted, "the cycle must be waiting for confirms the stalled broker never sends");
 
                 await stopping.CancelAsync();
@@ -135,6 +138,11 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
 
     private async Task<bool> IsPublishedAsync(Guid id) =>
         await ScalarAsync<bool>($"SELECT published_at IS NOT NULL FROM {OutboxModel.Table} WHERE id = $1", id);
+
+    /// <summary>Sessions whose transaction is open while they wait for their client.</summary>
+    private async Task<long> WaitingInTransactionAsync() =>
+        await ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'");
 
     private async Task<long> OpenTransactionsAsync() =>
         await ScalarAsync<long>(
