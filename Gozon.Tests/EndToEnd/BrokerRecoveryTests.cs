@@ -31,9 +31,7 @@ public sealed class BrokerRecoveryTests(GozonAppFixture system) : IAsyncLifetime
         var brokerUri = await system.GetRabbitMqConnectionStringAsync();
         _broker = await BrokerClient.ConnectAsync(brokerUri);
         _proxy = AmqpCuttingProxy.Start(brokerUri);
-        _configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:rabbitmq"] = _proxy.Uri.ToString() })
-            .Build();
+        _configuration = BrokerConfiguration.For(_proxy.Uri.ToString());
         _connection = new RabbitMqConnection(_configuration, _options, NullLogger<RabbitMqConnection>.Instance);
     }
 

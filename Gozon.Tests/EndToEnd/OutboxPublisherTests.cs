@@ -51,8 +51,8 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
         var brokerUri = await system.GetRabbitMqConnectionStringAsync();
         _broker = await BrokerClient.ConnectAsync(brokerUri);
         _proxy = AmqpCuttingProxy.Start(brokerUri);
-        _viaProxy = RabbitMqConfiguration(_proxy.Uri.ToString());
-        _direct = RabbitMqConfiguration(brokerUri);
+        _viaProxy = BrokerConfiguration.For(_proxy.Uri.ToString());
+        _direct = BrokerConfiguration.For(brokerUri);
     }
 
     public async Task DisposeAsync()
@@ -167,11 +167,6 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
         await connection.OpenAsync();
         return connection;
     }
-
-    private static IConfiguration RabbitMqConfiguration(string uri) =>
-        new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:rabbitmq"] = uri })
-            .Build();
 
     private sealed class OutboxOnlyContext(string connectionString) : DbContext
     {
