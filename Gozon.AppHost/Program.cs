@@ -1,13 +1,59 @@
-using Gozon.AppHost;
-using Gozon.AppHost.Hosting;
-using Gozon.AppHost.Publishing;
-
-if (PublishCommand.IsPublish(args))
-{
-    return PublishCommand.Run(args, GozonTopology.Configure);
-}
+using Gozon.AppHost.Infrastructure;
+using Gozon.AppHost.Lifecycle;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
-GozonTopology.Configure(builder);
-await builder.Build().RunAsync();
-return 0;
+
+var mode = builder.GetInfrastructureMode(postgresName: "postgres", rabbitMQName: "rabbitmq");
+// Container volumes and the process-mode state folder keep orders and balances between runs; tests turn it off.
+var persistent = builder.Configuration.GetValue("Gozon:PersistentData", true);
+
+var postgres = builder.AddPostgresServer("postgres", mode, maxConnections: 200, persistent);
+var ordersDb = postgres.AddDatabase("orders-db", databaseName: "orders_db");
+var paymentsDb = postgres.AddDatabase("payments-db", databaseName: "payments_db");
+var rabbitmq = builder.AddRabbitMQServer("rabbitmq", mode, persistent);
+
+var orders = builder.AddProject<Projects.Gozon_Orders>("orders")
+    .WithReference(ordersDb)
+    .WithReference(rabbitmq)
+    .WithHttpEndpoint()
+    .WaitFor(ordersDb)
+    .WaitFor(rabbitmq)
+    .WithHttpHealthCheck("/health")
+    .WithRestartPolicy()
+    .WithConfigurationOverrides();
+
+var payments = builder.AddProject<Projects.Gozon_Payments>("payments")
+    .WithReference(paymentsDb)
+    .WithReference(rabbitmq)
+    .WithHttpEndpoint()
+    .WaitFor(paymentsDb)
+    .WaitFor(rabbitmq)
+    .WithHttpHealthCheck("/health")
+    .WithRestartPolicy()
+    .WithConfigurationOverrides();
+
+var gateway = builder.AddProject<Projects.Gozon_Gateway>("gateway")
+    .WithReference(orders)
+    .WithReference(payments)
+    .WithHttpEndpoint(port: PortOrDefault("Gozon:Ports:Gateway", 5080))
+    .WithExternalHttpEndpoints()
+    .WaitFor(orders)
+    .WaitFor(payments)
+    .WithHttpHealthCheck("/health")
+    .WithRestartPolicy()
+    .WithConfigurationOverrides();
+
+builder.AddProject<Projects.Gozon_Web>("web")
+    .WithReference(gateway)
+    .WithHttpEndpoint(port: PortOrDefault("Gozon:Ports:Web", 5081))
+    .WithExternalHttpEndpoints()
+    .WaitFor(gateway)
+    .WithHttpHealthCheck("/health")
+    .WithRestartPolicy()
+    .WithConfigurationOverrides();
+
+builder.Build().Run();
+
+// 0 lets Aspire pick a free port (tests, a second instance).
+int? PortOrDefault(string key, int port) => builder.Configuration.GetValue(key, port) is var configured and > 0 ? configured : null;

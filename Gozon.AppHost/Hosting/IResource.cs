@@ -1,7 +1,0 @@
-namespace Gozon.AppHost.Hosting;
-
-/// <summary>Anything the AppHost runs or connects to.</summary>
-public interface IResource
-{
-    string Name { get; }
-}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Gozon.AppHost.Lifecycle;
+
+/// <summary>
+/// Aspire leaves a process that died as <c>Exited</c> (microsoft/aspire#1708). A service that crashes must come
+/// back by itself, as it would under systemd, Kubernetes or compose's <c>restart: unless-stopped</c>.
+/// </summary>
+public static class RestartPolicyExtensions
+{
+    /// <summary>
+    /// Restarts each replica that exits with a non-zero code, after 0.5 s doubling to 10 s while it keeps failing;
+    /// a replica that ran for 30 s starts again from 0.5 s. A replica stopped from the dashboard exits with 0 and stays stopped.
+    /// </summary>
+    public static IResourceBuilder<T> WithRestartPolicy<T>(this IResourceBuilder<T> builder) where T : IResource
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.ApplicationBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RestartPolicyService>());
+        return builder.WithAnnotation(
+            new RestartPolicyAnnotation(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)),
+            ResourceAnnotationMutationBehavior.Replace);
+    }
+}
