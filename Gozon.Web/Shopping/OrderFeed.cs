@@ -20,6 +20,7 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)];
 
     private readonly CancellationTokenSource _stopping = new();
+    private bool _disposed;
     private HubConnection? _connection;
     private HubConnection? _subscribed;
 
@@ -71,6 +72,13 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
 
     public async ValueTask DisposeAsync()
     {
+        // A status-code page re-executes the request in the same scope, which then disposes its services twice.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stopping.CancelAsync();
         await StopAsync();
         _stopping.Dispose();
