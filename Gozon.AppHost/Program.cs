@@ -19,9 +19,7 @@ var orders = builder.AddProject<Projects.Gozon_Orders>("orders")
     .WithHttpEndpoint()
     .WaitFor(ordersDb)
     .WaitFor(rabbitmq)
-    .WithHttpHealthCheck("/health")
-    .WithRestartPolicy()
-    .WithConfigurationOverrides();
+    .AsGozonService(builder);
 
 var payments = builder.AddProject<Projects.Gozon_Payments>("payments")
     .WithReference(paymentsDb)
@@ -29,9 +27,7 @@ var payments = builder.AddProject<Projects.Gozon_Payments>("payments")
     .WithHttpEndpoint()
     .WaitFor(paymentsDb)
     .WaitFor(rabbitmq)
-    .WithHttpHealthCheck("/health")
-    .WithRestartPolicy()
-    .WithConfigurationOverrides();
+    .AsGozonService(builder);
 
 var gateway = builder.AddProject<Projects.Gozon_Gateway>("gateway")
     .WithReference(orders)
@@ -40,18 +36,14 @@ var gateway = builder.AddProject<Projects.Gozon_Gateway>("gateway")
     .WithExternalHttpEndpoints()
     .WaitFor(orders)
     .WaitFor(payments)
-    .WithHttpHealthCheck("/health")
-    .WithRestartPolicy()
-    .WithConfigurationOverrides();
+    .AsGozonService(builder);
 
 builder.AddProject<Projects.Gozon_Web>("web")
     .WithReference(gateway)
     .WithHttpEndpoint(port: PortOrDefault("Gozon:Ports:Web", 5081))
     .WithExternalHttpEndpoints()
     .WaitFor(gateway)
-    .WithHttpHealthCheck("/health")
-    .WithRestartPolicy()
-    .WithConfigurationOverrides();
+    .AsGozonService(builder);
 
 builder.Build().Run();
 

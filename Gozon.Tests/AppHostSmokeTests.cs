@@ -1,5 +1,4 @@
 using System.Net;
-using Gozon.AppHost.Hosting;
 using Gozon.Tests.Infrastructure;
 
 namespace Gozon.Tests;
@@ -13,10 +12,13 @@ public sealed class AppHostSmokeTests(GozonAppFixture system)
         using var response = await system.Gateway.GetAsync(new Uri("/health", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var snapshots = system.App.ResourceNotifications.GetSnapshots();
-        Assert.Equal(GozonAppFixture.PaymentsReplicas, snapshots.Count(s => s.ResourceName == "payments"));
-        Assert.Equal(GozonAppFixture.OrdersReplicas, snapshots.Count(s => s.ResourceName == "orders"));
-        Assert.All(snapshots, s => Assert.Equal(HealthStatus.Healthy, s.Health));
+        Assert.Equal(GozonAppFixture.PaymentsReplicas, system.App.Replicas("payments").Count);
+        Assert.Equal(GozonAppFixture.OrdersReplicas, system.App.Replicas("orders").Count);
+        foreach (var resource in new[] { "postgres", "orders-db", "payments-db", "rabbitmq", "orders", "payments", "gateway", "web" })
+        {
+            Assert.All(system.App.Replicas(resource), replica => Assert.True(replica.IsHealthy, $"{replica.Id} is {replica.Snapshot?.State?.Text}"));
+        }
+
         Assert.StartsWith("amqp://", await system.GetConnectionStringAsync("rabbitmq"), StringComparison.Ordinal);
         Assert.Contains("Database=orders_db", await system.GetConnectionStringAsync("orders-db"), StringComparison.Ordinal);
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Gozon.AppHost.Testing;
 using Gozon.Tests.Infrastructure;
 
 namespace Gozon.Tests.EndToEnd;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Gozon.AppHost.Hosting;
 using Gozon.Messaging.Broker;
 using Gozon.Tests.Support;
 using Xunit.Abstractions;
@@ -60,11 +59,11 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
         {
             if (accepted == Orders / 3)
             {
-                await system.App.KillAsync("payments", replica: 0);
+                system.App.Kill("payments", replica: 0);
             }
             else if (accepted == 2 * Orders / 3)
             {
-                await system.App.KillAsync("orders", replica: 1);
+                system.App.Kill("orders", replica: 1);
             }
         });
 
@@ -141,7 +140,7 @@ public sealed class FaultScenarioTests(ITestOutputHelper output)
     public async Task Malformed_unknown_and_oversized_messages_mid_burst_are_dead_lettered_with_the_reason_and_nothing_else_is()
     {
         await using var system = await FaultSystem.StartAsync("poison");
-        await using var broker = await BrokerClient.ConnectAsync((await system.App.GetConnectionStringAsync("rabbitmq"))!);
+        await using var broker = await BrokerClient.ConnectAsync(await system.App.GetConnectionStringAsync("rabbitmq"));
         var burst = new OrderBurst(system.Gateway, Users, Orders);
         await burst.OpenAccountsAsync();
         var sent = new ConcurrentDictionary<Guid, PoisonMessage>();

@@ -1,5 +1,4 @@
-using Gozon.AppHost.Hosting;
-using Gozon.AppHost.Testing;
+using Gozon.Testing;
 using Gozon.Tests.Infrastructure;
 using Npgsql;
 using RabbitMQ.Client;
@@ -8,49 +7,33 @@ namespace Gozon.Tests.Faults;
 
 /// <summary>
 /// A whole Gozon system of its own for one fault scenario (2 Orders + 2 Payments replicas, fresh databases),
-/// so faults never disturb the shared system of the other tests. Counts the supervisor's restarts.
+/// so faults never disturb the shared system of the other tests. <see cref="Restarts"/> counts the replicas the
+/// AppHost's restart policy brought back.
 /// </summary>
 public sealed class FaultSystem : IAsyncDisposable
 {
-    private readonly DistributedApplication _app;
-    private int _restarts;
-
-    private FaultSystem(DistributedApplication app, HttpClient gateway)
+    private FaultSystem(GozonApp app, HttpClient gateway)
     {
-        _app = app;
+        App = app;
         Gateway = gateway;
-        _app.ResourceNotifications.SnapshotChanged += (current, previous) =>
-        {
-            if (current.State == ResourceState.Restarting && previous?.State != ResourceState.Restarting)
-            {
-                Interlocked.Increment(ref _restarts);
-            }
-        };
     }
 
     public HttpClient Gateway { get; }
 
-    public DistributedApplication App => _app;
+    public GozonApp App { get; }
 
-    /// <summary>Service processes the supervisor restarted after they died.</summary>
-    public int Restarts => Volatile.Read(ref _restarts);
+    /// <summary>Service processes the restart policy restarted after they died.</summary>
+    public int Restarts => App.Restarts;
 
     /// <param name="settings">Environment for one service's processes, e.g. <c>("payments", "Gozon__Faults__CrashAt", "…")</c>.</param>
     public static async Task<FaultSystem> StartAsync(string scenario, params (string Service, string Variable, string Value)[] settings)
     {
-        var log = Path.Combine(GozonAppFixture.TestResultsDirectory, $"faults-{scenario}.log");
-        File.Delete(log);
-        var app = await DistributedApplicationTestingBuilder.CreateAsync(
-            [$"--{AppHostSettings.ProjectBinariesKey}={AppContext.BaseDirectory}"],
-            builder =>
-            {
-                builder.WithReplicas("orders", 2).WithReplicas("payments", 2).WriteLogsToFile(log);
-                foreach (var (service, variable, value) in settings)
-                {
-                    builder.WithEnvironment(service, variable, value);
-                }
-            });
-        await app.StartAsync();
+        var app = await GozonApp.StartAsync(new GozonAppOptions
+        {
+            Replicas = new Dictionary<string, int> { ["orders"] = 2, ["payments"] = 2 },
+            Environment = settings,
+            LogPath = Path.Combine(GozonAppFixture.TestResultsDirectory, $"faults-{scenario}.log"),
+        });
         var gateway = new HttpClient { BaseAddress = app.GetEndpoint("gateway"), Timeout = TimeSpan.FromSeconds(15) };
         return new FaultSystem(app, gateway);
     }
@@ -58,18 +41,18 @@ public sealed class FaultSystem : IAsyncDisposable
     public async Task WaitForHealthyAsync(string resource)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await _app.WaitForResourceHealthyAsync(resource, deadline.Token);
+        await App.WaitForHealthyAsync(resource, deadline.Token);
     }
 
     public async Task<NpgsqlDataSource> OpenDatabaseAsync(string name) =>
-        NpgsqlDataSource.Create(await _app.GetConnectionStringAsync(name) ?? throw new InvalidOperationException(name));
+        NpgsqlDataSource.Create(await App.GetConnectionStringAsync(name));
 
     public async Task<IConnection> ConnectBrokerAsync() =>
-        await new ConnectionFactory { Uri = new Uri((await _app.GetConnectionStringAsync("rabbitmq"))!) }.CreateConnectionAsync();
+        await new ConnectionFactory { Uri = new Uri(await App.GetConnectionStringAsync("rabbitmq")) }.CreateConnectionAsync();
 
     public async ValueTask DisposeAsync()
     {
         Gateway.Dispose();
-        await _app.DisposeAsync();
+        await App.DisposeAsync();
     }
 }

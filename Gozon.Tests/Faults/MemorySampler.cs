@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gozon.AppHost.Hosting;
+using Gozon.Testing;
 
 namespace Gozon.Tests.Faults;
 
@@ -20,14 +20,15 @@ public sealed record MemoryTrend(string Replica, long AfterWarmUpBytes, long AtE
 /// <summary>Samples the RSS of every project process (all replicas) from /proc while a scenario runs.</summary>
 public sealed class MemorySampler : IAsyncDisposable
 {
-    private readonly DistributedApplication _app;
+    private static readonly string[] Services = ["orders", "payments", "gateway", "web"];
+    private readonly GozonApp _app;
     private readonly PeriodicTimer _timer;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<(TimeSpan At, string Replica, long Bytes)> _samples = [];
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Task _sampling;
 
-    public MemorySampler(DistributedApplication app, TimeSpan interval)
+    public MemorySampler(GozonApp app, TimeSpan interval)
     {
         _app = app;
         _timer = new PeriodicTimer(interval);
@@ -55,13 +56,16 @@ public sealed class MemorySampler : IAsyncDisposable
         {
             while (await _timer.WaitForNextTickAsync(_stop.Token))
             {
-                foreach (var snapshot in _app.ResourceNotifications.GetSnapshots())
+                foreach (var service in Services)
                 {
-                    if (snapshot is { Kind: "Project", ProcessId: { } pid } && ResidentBytes(pid) is { } bytes)
+                    foreach (var (replica, index) in _app.Replicas(service).Select((r, i) => (r, i)))
                     {
-                        lock (_samples)
+                        if (replica.ServiceProcessId is { } pid && ReplicaProcess.ResidentBytes(pid) is { } bytes)
                         {
-                            _samples.Add((_clock.Elapsed, snapshot.ReplicaName, bytes));
+                            lock (_samples)
+                            {
+                                _samples.Add((_clock.Elapsed, $"{service}-{index}", bytes));
+                            }
                         }
                     }
                 }
@@ -69,19 +73,7 @@ public sealed class MemorySampler : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-        }
-    }
-
-    private static long? ResidentBytes(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        }
-        catch (IOException)
-        {
-            return null; // the process ended between the snapshot and the read
+            // Disposed: sampling ends with the scenario.
         }
     }
 

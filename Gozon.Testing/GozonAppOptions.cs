@@ -1,0 +1,42 @@
+namespace Gozon.Testing;
+
+/// <summary>How a harness starts the Gozon AppHost: infrastructure, replicas, extra environment, where the logs go.</summary>
+public sealed record GozonAppOptions
+{
+    /// <summary>Environment variable that picks the infrastructure of every harness run (default <c>Process</c>).</summary>
+    public const string InfrastructureVariable = "GOZON_TEST_INFRASTRUCTURE";
+
+    public static readonly TimeSpan DefaultStartupTimeout = TimeSpan.FromMinutes(3);
+
+    public string Infrastructure { get; init; } =
+        System.Environment.GetEnvironmentVariable(InfrastructureVariable) is { Length: > 0 } configured ? configured : "Process";
+
+    public IReadOnlyDictionary<string, int> Replicas { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Extra environment per project, e.g. <c>("payments", "Gozon__Faults__CrashAt", "…")</c>.</summary>
+    public IReadOnlyList<(string Project, string Variable, string Value)> Environment { get; init; } = [];
+
+    /// <summary>The AppHost's log and every resource's output; <c>null</c> = the console.</summary>
+    public string? LogPath { get; init; }
+
+    public TimeSpan StartupTimeout { get; init; } = DefaultStartupTimeout;
+
+    /// <summary>The AppHost's command line for these options: free ports, a fresh state folder, no volumes.</summary>
+    internal IEnumerable<string> ToArguments(string stateDirectory)
+    {
+        yield return $"--Gozon:Infrastructure={Infrastructure}";
+        yield return $"--Gozon:StateDirectory={stateDirectory}";
+        yield return "--Gozon:PersistentData=false";
+        yield return "--Gozon:Ports:Gateway=0";
+        yield return "--Gozon:Ports:Web=0";
+        foreach (var (project, replicas) in Replicas)
+        {
+            yield return $"--Gozon:Replicas:{project}={replicas}";
+        }
+
+        foreach (var (project, variable, value) in Environment)
+        {
+            yield return $"--Gozon:Environment:{project}:{variable}={value}";
+        }
+    }
+}
