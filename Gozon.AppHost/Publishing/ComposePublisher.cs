@@ -18,7 +18,7 @@ public static class ComposePublisher
     public const string ComposeFileName = "docker-compose.yaml";
     public const string EnvFileName = ".env";
     public const string InitFileName = "postgres-init/create-databases.sql";
-    public const string Command = "dotnet run --project Gozon.AppHost -- --publisher manifest --output-path deploy";
+    public const string Command = "dotnet run --project Gozon.AppHost -- --publisher manifest --output-path ../deploy";
 
     /// <summary>The <c>.env</c> keys the compose file interpolates (secrets only).</summary>
     public static IReadOnlyList<string> SecretKeys { get; } = [ComposeServices.PostgresPasswordKey, ComposeServices.RabbitMQPasswordKey];

@@ -10,8 +10,9 @@ public static class ComposePublishingExtensions
     private const string AspireOutputKey = "Pipeline:OutputPath";
 
     /// <summary>
-    /// In publish mode (<c>--publisher manifest --output-path deploy</c>), writes the compose deployment next to
-    /// Aspire's manifest from the same model, just before Aspire publishes it. Run mode is untouched.
+    /// In publish mode (<c>--publisher manifest --output-path ../deploy</c>), writes the compose deployment next to
+    /// Aspire's manifest from the same model, just before Aspire publishes it. Run mode is untouched. A relative
+    /// path is taken from the current folder, as Aspire takes it: <c>dotnet run</c> starts the AppHost in its own folder.
     /// </summary>
     public static IDistributedApplicationBuilder AddComposePublishing(this IDistributedApplicationBuilder builder)
     {
