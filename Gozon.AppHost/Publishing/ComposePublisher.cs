@@ -52,7 +52,8 @@ public static class ComposePublisher
     public static async Task<IReadOnlyList<ComposeFile>> GenerateAsync(IEnumerable<IResource> resources, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(resources);
-        var list = resources.ToList();
+        // What Aspire leaves out of its own manifest (run-mode helpers such as a project's rebuilder) is not deployed.
+        var list = resources.Where(r => !r.IsExcludedFromPublish()).ToList();
         return
         [
             new ComposeFile(ComposeFileName, await GenerateComposeAsync(list, cancellationToken).ConfigureAwait(false)),
