@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gozon.AppHost.Lifecycle;
+using static Gozon.AppHost.Publishing.ComposeModel;
 using static Gozon.AppHost.Publishing.YamlWriter;
 
 namespace Gozon.AppHost.Publishing;
@@ -133,58 +134,6 @@ internal static class ComposeServices
         .Line(3, $"- '127.0.0.1:18888:18888' # UI and telemetry API; OTLP/gRPC on {DashboardOtlpGrpcPort} inside the network only")
         .Line(2, "restart: unless-stopped");
 
-    /// <summary>What <c>WithReference</c> gives the project under <c>dotnet run</c>, with compose's host names and container ports.</summary>
-    private static (string Key, string Value) ReferenceVariable(ProjectResource project, IResource reference) => reference switch
-    {
-        PostgresDatabaseResource db => ($"ConnectionStrings__{db.Name}",
-            $"Host={db.Parent.Name};Port={TargetPort(db.Parent.PrimaryEndpoint)};Username={PostgresUser(db.Parent)};Password=${{{PostgresPasswordKey}}};Database={db.DatabaseName}"),
-        RabbitMQServerResource rabbitmq => ($"ConnectionStrings__{rabbitmq.Name}",
-            $"amqp://{RabbitMQUser}:${{{RabbitMQPasswordKey}}}@{rabbitmq.Name}:{TargetPort(rabbitmq.PrimaryEndpoint)}/"),
-        // One name for all replicas: Docker DNS returns every container of the service.
-        ProjectResource referenced => ($"services__{referenced.Name}__http__0", $"http://{referenced.Name}:{ContainerHttpPort}"),
-        _ => throw new DistributedApplicationException($"The compose publisher cannot reference '{reference.Name}' from '{project.Name}'."),
-    };
-
-    private static IEnumerable<IResource> References(IResource resource) => resource.Annotations
-        .OfType<ResourceRelationshipAnnotation>()
-        .Where(a => a.Type == "Reference")
-        .Select(a => a.Resource)
-        .Distinct();
-
-    // A database is not a container: waiting for it is waiting for its server (the init script creates it).
-    private static IResource Service(IResource resource) => resource is PostgresDatabaseResource db ? db.Parent : resource;
-
-    private static string Condition(WaitType type) => type switch
-    {
-        WaitType.WaitUntilHealthy => "service_healthy",
-        WaitType.WaitForCompletion => "service_completed_successfully",
-        _ => "service_started",
-    };
-
-    private static string Image(IResource resource)
-    {
-        if (!resource.TryGetLastAnnotation<ContainerImageAnnotation>(out var image))
-        {
-            throw new DistributedApplicationException($"'{resource.Name}' has no container image.");
-        }
-
-        // docker.io/library/postgres is what `docker pull postgres` means; the short form is the familiar one.
-        var name = image.Registry is null or "docker.io" ? image.Image.Replace("library/", "", StringComparison.Ordinal) : $"{image.Registry}/{image.Image}";
-        return $"{name}:{image.Tag ?? "latest"}";
-    }
-
-    private static async Task<IReadOnlyList<string>> ArgumentsAsync(IResource resource, CancellationToken cancellationToken)
-    {
-        var args = new List<object>();
-        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
-        {
-            await callback.Callback(new CommandLineArgsCallbackContext(args, resource, cancellationToken)).ConfigureAwait(false);
-        }
-
-        return args.Select(a => a as string ?? throw new DistributedApplicationException(
-            $"Argument '{a}' of '{resource.Name}' is not plain text; the compose publisher writes plain arguments only.")).ToList();
-    }
-
     private static void WriteDataVolume(YamlWriter y, IResource resource)
     {
         foreach (var mount in resource.Annotations.OfType<ContainerMountAnnotation>().Where(m => m.Type == ContainerMountType.Volume))
@@ -200,13 +149,6 @@ internal static class ComposeServices
         .Line(3, "timeout: 10s")
         .Line(3, "retries: 10")
         .Line(3, $"start_period: {startPeriod}");
-
-    private static string PostgresUser(PostgresServerResource postgres) => postgres.UserNameParameter is null
-        ? "postgres"
-        : throw new DistributedApplicationException($"'{postgres.Name}' has a user name parameter; the compose publisher knows the default user only.");
-
-    private static int TargetPort(EndpointReference endpoint) =>
-        endpoint.EndpointAnnotation.TargetPort ?? throw new DistributedApplicationException($"Endpoint '{endpoint.EndpointName}' of '{endpoint.Resource.Name}' has no target port.");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
