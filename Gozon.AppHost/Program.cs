@@ -1,10 +1,14 @@
 using Gozon.AppHost.Infrastructure;
 using Gozon.AppHost.Lifecycle;
+using Gozon.AppHost.Publishing;
 using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-var mode = builder.GetInfrastructureMode(postgresName: "postgres", rabbitMQName: "rabbitmq");
+// Publishing describes the compose deployment, whose servers are containers whatever this machine has.
+var mode = builder.ExecutionContext.IsPublishMode
+    ? InfrastructureMode.Container
+    : builder.GetInfrastructureMode(postgresName: "postgres", rabbitMQName: "rabbitmq");
 // Container volumes and the process-mode state folder keep orders and balances between runs; tests turn it off.
 var persistent = builder.Configuration.GetValue("Gozon:PersistentData", true);
 
@@ -44,6 +48,8 @@ builder.AddProject<Projects.Gozon_Web>("web")
     .WithExternalHttpEndpoints()
     .WaitFor(gateway)
     .AsGozonService(builder);
+
+builder.AddComposePublishing();
 
 builder.Build().Run();
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the compose deployment: build and start the stack, wait until every service is
-# healthy, drive real orders through the gateway to Finished, scale payments to 2 and repeat,
+# healthy, drive real orders through the gateway to Finished, check that every service's spans
+# reached the dashboard (its telemetry API) in one trace, scale payments to 2 and repeat,
 # restart the stack and check the data survived, tear everything down (volumes included).
 # Runs under its own project name (gozon-smoke) so it never touches the volumes of a `gozon` stack,
 # but it needs the published host ports (5080, 5081, 15672, 18888) to be free.
@@ -55,6 +56,30 @@ new_account() { # new_account USER TOPUP
     -d "{\"amount\": $2}" >/dev/null || fail "top up $1"
 }
 
+dash=http://localhost:18888/api/telemetry
+# span_count RESOURCE -> how many spans the dashboard holds for that service
+span_count() { curl -sf "$dash/spans?resource=$1" | sed -n 's/.*"totalCount":\([0-9]*\).*/\1/p'; }
+trace_ids() { curl -sf "$dash/spans?resource=$1" | grep -o '"traceId":"[0-9a-f]*"' | sort -u; }
+
+# The services export every second (OTEL_BSP_SCHEDULE_DELAY); allow 30 s for all four to show up.
+check_spans() {
+  local counts missing shared n r
+  for _ in $(seq 1 30); do
+    counts="" missing=""
+    for r in gateway orders payments web; do
+      n=$(span_count "$r" || true); counts+="$r=${n:-0} "
+      (( ${n:-0} > 0 )) || missing+="$r "
+    done
+    [[ -z "$missing" ]] && break
+    sleep 1
+  done
+  [[ -z "$missing" ]] || fail "the dashboard has no spans of: ${missing% } ($dash/spans)"
+  # The order's POST went gateway -> orders: the same trace id on both sides means the context propagated.
+  shared=$(comm -12 <(trace_ids gateway) <(trace_ids orders) | wc -l)
+  (( shared > 0 )) || fail "no trace has spans of both gateway and orders"
+  log "spans in the dashboard: ${counts% }; $shared traces span gateway and orders"
+}
+
 balance() { curl -sf "$gw/api/payments/accounts/balance" -H "X-User-Id: $1" | sed -n 's/.*"balance":\([0-9.]*\).*/\1/p'; }
 
 log "compose: $COMPOSE; clean state"
@@ -75,6 +100,7 @@ new_account "$u1" 100
 o1=$(place_order "$u1" 60)
 [[ "$(balance "$u1")" == 40* ]] || fail "balance of $u1 is $(balance "$u1"), expected 40"
 log "order $o1 Finished, balance 40"
+check_spans
 
 log "scale payments=2"
 c up -d --scale payments=2 >/dev/null || fail "scale"
