@@ -58,7 +58,6 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryNames.GozonPrefix + "*")
-                .AddSource("RabbitMQ.Client.*")
                 .AddNpgsql()
                 .AddAspNetCoreInstrumentation(aspnet =>
                     aspnet.Filter = context => !IsHealthProbe(context.Request.Path))

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
@@ -6,12 +5,17 @@ using RabbitMQ.Client;
 namespace Gozon.Messaging.Broker;
 
 /// <summary>
-/// The service's one AMQP connection. The first caller connects, retrying with back-off until the
-/// broker answers, so a service starts fine before RabbitMQ does; afterwards the client's automatic
-/// recovery reconnects and restores channels and consumers.
+/// The service's one AMQP connection, made from the connection factory Aspire.RabbitMQ.Client configured. The first
+/// caller connects, retrying with back-off until the broker answers, so a service starts (and takes HTTP requests)
+/// before RabbitMQ does; afterwards the client's automatic recovery reconnects and restores channels and consumers.
 /// </summary>
+/// <remarks>
+/// Not Aspire's <see cref="IConnection"/> singleton: that one connects while it is being resolved, blocking the
+/// resolving thread through its own retries, and the container would dispose it before the channels of the
+/// senders created earlier, whose closing then fails.
+/// </remarks>
 public sealed partial class RabbitMqConnection(
-    IConfiguration configuration,
+    IConnectionFactory factory,
     IOptions<MessagingOptions> options,
     ILogger<RabbitMqConnection> logger) : IAsyncDisposable
 {
@@ -51,35 +55,28 @@ public sealed partial class RabbitMqConnection(
 
     private async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
     {
-        var connectionString = configuration.GetConnectionString(options.Value.ConnectionName)
-            ?? throw new InvalidOperationException(
-                $"Connection string '{options.Value.ConnectionName}' is missing: set ConnectionStrings__{options.Value.ConnectionName} to an amqp:// URI.");
-        var factory = new ConnectionFactory
-        {
-            Uri = new Uri(connectionString),
-            AutomaticRecoveryEnabled = true,
-            TopologyRecoveryEnabled = true,
-            NetworkRecoveryInterval = TimeSpan.FromSeconds(2),
-            ClientProvidedName = AppDomain.CurrentDomain.FriendlyName,
-        };
-
+        // Host and port only: the URI carries the credentials.
+        var endpoint = $"{factory.Uri.Host}:{factory.Uri.Port}";
         for (var attempt = 0; ; attempt++)
         {
+            IConnection? connection = null;
             try
             {
-                var connection = await factory.CreateConnectionAsync(cancellationToken);
+                connection = await factory.CreateConnectionAsync(cancellationToken);
                 await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
                 {
                     await BrokerTopology.DeclareAsync(channel, cancellationToken);
                 }
 
-                LogConnected(factory.Endpoint.ToString());
+                LogConnected(endpoint);
                 return connection;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
+                // A connection whose topology failed is not kept: the next attempt starts afresh.
+                connection?.Dispose();
                 var delay = Backoff.Delay(attempt, options.Value.MaxRetryDelay);
-                LogConnectFailed(exception, factory.Endpoint.ToString(), delay);
+                LogConnectFailed(exception, endpoint, delay);
                 await Task.Delay(delay, cancellationToken);
             }
         }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -11,23 +10,37 @@ namespace Gozon.Messaging.Database;
 public static class ServiceDatabaseExtensions
 {
     /// <summary>
-    /// The service's PostgreSQL database: one pooled <see cref="NpgsqlDataSource"/> shared by EF Core, the
-    /// outbox publisher and the health check; a pooled DbContext with every registered EF Core interceptor;
-    /// migrations applied at start-up.
+    /// The service's PostgreSQL database: one pooled <see cref="NpgsqlDataSource"/> (Aspire.Npgsql, with its
+    /// <c>PostgreSql</c> health check) shared by EF Core, the outbox publisher and the health check; a pooled
+    /// DbContext with every registered EF Core interceptor; migrations applied at start-up.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(
         this IHostApplicationBuilder builder, string connectionName) where TContext : DbContext
     {
-        var connectionString = builder.Configuration.GetConnectionString(connectionName)
-            ?? throw new InvalidOperationException(
-                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName} (the AppHost does this).");
-        builder.Services.AddNpgsqlDataSource(Tune(connectionString));
+        builder.AddNpgsqlDataSource(connectionName, settings =>
+        {
+            // Checked here, at start-up: Aspire only checks when the data source is first resolved.
+            settings.ConnectionString = Tune(settings.ConnectionString ?? throw new InvalidOperationException(
+                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName} (the AppHost does this)."));
+            // ServiceDefaults registers Npgsql's tracing and meter for every service; a second registration adds nothing.
+            settings.DisableTracing = true;
+            settings.DisableMetrics = true;
+        });
         builder.Services.AddDbContextPool<TContext>((services, options) => options
             .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>())
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(services.GetServices<IInterceptor>()));
+        builder.EnrichNpgsqlDbContext<TContext>(settings =>
+        {
+            // EF's retrying execution strategy refuses user-initiated transactions, and the services begin their own
+            // (a payment's inbox, ledger and outbox rows commit together); a failed one is redelivered, not retried.
+            settings.DisableRetry = true;
+            // The data source's check already opens a connection from the very pool this DbContext uses.
+            settings.DisableHealthChecks = true;
+            settings.DisableTracing = true;
+            settings.DisableMetrics = true;
+        });
         builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
-        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>(connectionName);
         return builder;
     }
 

@@ -32,7 +32,7 @@ public sealed class BrokerRecoveryTests(GozonAppFixture system) : IAsyncLifetime
         _broker = await BrokerClient.ConnectAsync(brokerUri);
         _proxy = AmqpCuttingProxy.Start(brokerUri);
         _configuration = BrokerConfiguration.For(_proxy.Uri.ToString());
-        _connection = new RabbitMqConnection(_configuration, _options, NullLogger<RabbitMqConnection>.Instance);
+        _connection = new RabbitMqConnection(BrokerConfiguration.ConnectionFactory(_configuration), _options, NullLogger<RabbitMqConnection>.Instance);
     }
 
     public async Task DisposeAsync()

@@ -76,7 +76,7 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
         var tap = await _broker.TapAsync(type);
         var id = await AddPendingAsync(type, correlationId);
 
-        await using (var stalledConnection = new RabbitMqConnection(_viaProxy, _options, NullLogger<RabbitMqConnection>.Instance))
+        await using (var stalledConnection = new RabbitMqConnection(BrokerConfiguration.ConnectionFactory(_viaProxy), _options, NullLogger<RabbitMqConnection>.Instance))
         {
             await using var stalledSender = new OutboxBrokerSender(stalledConnection, new DuplicatePublishing(_viaProxy), TimeProvider.System);
             await stalledSender.EnsureReadyAsync(CancellationToken.None);
@@ -103,7 +103,7 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
             }
         }
 
-        await using var healthyConnection = new RabbitMqConnection(_direct, _options, NullLogger<RabbitMqConnection>.Instance);
+        await using var healthyConnection = new RabbitMqConnection(BrokerConfiguration.ConnectionFactory(_direct), _options, NullLogger<RabbitMqConnection>.Instance);
         await using var healthySender = new OutboxBrokerSender(healthyConnection, new DuplicatePublishing(_direct), TimeProvider.System);
         Assert.Equal(1, await NewPublisher(healthySender).PublishPendingAsync(CancellationToken.None));
         Assert.True(await IsPublishedAsync(id));
