@@ -16,6 +16,7 @@ namespace Gozon.Testing;
 public sealed class GozonApp : IAsyncDisposable
 {
     private static readonly string[] Services = ["orders", "payments", "gateway", "web"];
+    private static readonly TimeSpan WaitTimeout = TimeSpan.FromMinutes(2);
 
     private readonly DistributedApplication _app;
     private readonly string _stateDirectory;
@@ -176,6 +177,7 @@ public sealed class GozonApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the condition on the resource's replicas, for two minutes at most unless the caller's token ends it sooner.</summary>
     private async Task WaitUntilAsync(string resourceName, Func<IReadOnlyList<ResourceReplica>, bool> condition, CancellationToken cancellationToken)
     {
         if (condition(Replicas(resourceName)))
@@ -183,13 +185,23 @@ public sealed class GozonApp : IAsyncDisposable
             return;
         }
 
-        await foreach (var update in _app.ResourceNotifications.WatchAsync(cancellationToken))
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(WaitTimeout);
+        try
         {
-            _instances[update.ResourceId] = update.Resource;
-            if (string.Equals(update.Resource.Name, resourceName, StringComparison.OrdinalIgnoreCase) && condition(Replicas(resourceName)))
+            await foreach (var update in _app.ResourceNotifications.WatchAsync(deadline.Token))
             {
-                return;
+                _instances[update.ResourceId] = update.Resource;
+                if (string.Equals(update.Resource.Name, resourceName, StringComparison.OrdinalIgnoreCase) && condition(Replicas(resourceName)))
+                {
+                    return;
+                }
             }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var states = string.Join(", ", Replicas(resourceName).Select(r => $"{r.Id}: {r.Snapshot?.State?.Text} {r.Snapshot?.HealthStatus}"));
+            throw new TimeoutException($"'{resourceName}' did not reach the expected state within {WaitTimeout} ({states}).");
         }
     }
 

@@ -4,11 +4,11 @@ using System.Xml.Linq;
 var root = args.Length > 0 ? args[0] : "TestResults";
 var floor = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 var reports = Directory.Exists(root)
-    ? Directory.GetFiles(root, "coverage.cobertura.xml", SearchOption.AllDirectories)
+    ? Directory.GetFiles(root, "*.cobertura.xml", SearchOption.AllDirectories)
     : [];
 if (reports.Length == 0)
 {
-    Console.Error.WriteLine($"No coverage.cobertura.xml under {root}");
+    Console.Error.WriteLine($"No *.cobertura.xml under {root}");
     return 1;
 }
 

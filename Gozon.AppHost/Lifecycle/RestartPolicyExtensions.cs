@@ -12,7 +12,8 @@ public static class RestartPolicyExtensions
 {
     /// <summary>
     /// Restarts each replica that exits with a non-zero code, after 0.5 s doubling to 10 s while it keeps failing;
-    /// a replica that ran for 30 s starts again from 0.5 s. A replica stopped from the dashboard exits with 0 and stays stopped.
+    /// a replica that ran for 30 s starts again from 0.5 s. A replica stopped on purpose (dashboard, resource command,
+    /// AppHost shutdown) stays stopped.
     /// </summary>
     public static IResourceBuilder<T> WithRestartPolicy<T>(this IResourceBuilder<T> builder) where T : IResource
     {

@@ -48,7 +48,9 @@ internal sealed partial class RestartPolicyService(
             return;
         }
 
-        if (update.Snapshot.ExitCode is null or 0 || history.AliveSince is not { } since)
+        // A process that died exits with a positive code (a signal shows as 128 + its number). A stop asked for from
+        // the dashboard or a test ends with 0, or with DCP's -1 when DCP had to kill it after its grace period.
+        if (update.Snapshot.ExitCode is not > 0 || history.AliveSince is not { } since)
         {
             return;
         }

@@ -57,6 +57,9 @@ public sealed class BenchOptions
     /// <summary>Replicas for the started system, e.g. <c>payments=2,orders=1</c>.</summary>
     public string? Replicas { get; set; }
 
+    /// <summary>Where the started system's PostgreSQL and RabbitMQ run: <c>Process</c> or <c>Container</c> (the AppHost's modes).</summary>
+    public string Infrastructure { get; set; } = "Process";
+
     public int Seed { get; set; } = 6;
 
     public IReadOnlyList<double> ParseList(string text) =>

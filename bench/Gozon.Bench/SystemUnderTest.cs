@@ -1,22 +1,21 @@
 using System.Globalization;
-using Gozon.AppHost.Hosting;
-using Gozon.AppHost.Testing;
+using Gozon.Testing;
 
 namespace Gozon.Bench;
 
 public sealed record ServiceMemory(string Replica, int ProcessId, double RssMb, double PeakRssMb);
 
 /// <summary>
-/// The Gozon the bench drives: one it starts itself through the AppHost's testing API (Release build,
-/// Process infrastructure, free ports, a fresh temporary state folder, the system's log in a file), or
-/// one already running at <see cref="BenchOptions.Url"/>.
+/// The Gozon the bench drives: one it starts itself through the AppHost under Aspire.Hosting.Testing (Release
+/// build, the chosen infrastructure, free ports, a fresh state folder, the system's log in a file), or one
+/// already running at <see cref="BenchOptions.Url"/>.
 /// </summary>
 public sealed class SystemUnderTest : IAsyncDisposable
 {
     private static readonly string[] Services = ["orders", "payments", "gateway"];
-    private readonly DistributedApplication? _app;
+    private readonly GozonApp? _app;
 
-    private SystemUnderTest(Uri gateway, string? postgres, DistributedApplication? app)
+    private SystemUnderTest(Uri gateway, string? postgres, GozonApp? app)
     {
         Gateway = gateway;
         PostgresConnectionString = postgres;
@@ -36,32 +35,17 @@ public sealed class SystemUnderTest : IAsyncDisposable
             return new SystemUnderTest(new Uri(options.Url), options.Postgres, app: null);
         }
 
-        progress.Line($"system: starting PostgreSQL, RabbitMQ and the services (log: {logPath})");
-        var app = await DistributedApplicationTestingBuilder.CreateAsync([], builder =>
+        progress.Line($"system: starting PostgreSQL and RabbitMQ ({options.Infrastructure}) and the services (log: {logPath})");
+        // Measured as deployed: the AppHost runs projects in Development, as Aspire does, and deploy/ in Production.
+        var production = ((string[])["orders", "payments", "gateway", "web"])
+            .SelectMany(project => new[] { (project, "ASPNETCORE_ENVIRONMENT", "Production"), (project, "DOTNET_ENVIRONMENT", "Production") });
+        var app = await GozonApp.StartAsync(new GozonAppOptions
         {
-            foreach (var (name, count) in ParseReplicas(options.Replicas))
-            {
-                builder.WithReplicas(name, count);
-            }
-
-            // Measured as deployed: the AppHost runs projects in Development, as Aspire does, and deploy/ in Production.
-            foreach (var project in (string[])["orders", "payments", "gateway", "web"])
-            {
-                builder.WithEnvironment(project, "ASPNETCORE_ENVIRONMENT", "Production");
-                builder.WithEnvironment(project, "DOTNET_ENVIRONMENT", "Production");
-            }
-
-            builder.WriteLogsToFile(logPath);
+            Infrastructure = options.Infrastructure,
+            Replicas = ParseReplicas(options.Replicas).ToDictionary(r => r.Name, r => r.Count),
+            Environment = [.. production],
+            LogPath = logPath,
         }, cancellationToken);
-        try
-        {
-            await app.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
 
         var postgres = await app.GetConnectionStringAsync("postgres", cancellationToken);
         progress.Line($"system: healthy; gateway {app.GetEndpoint("gateway")}");
@@ -77,23 +61,20 @@ public sealed class SystemUnderTest : IAsyncDisposable
         }
 
         var result = new List<ServiceMemory>();
-        foreach (var snapshot in _app.ResourceNotifications.GetSnapshots()
-                     .Where(s => Services.Contains(s.ResourceName) && s.ProcessId is not null))
+        foreach (var service in Services)
         {
-            var status = File.Exists($"/proc/{snapshot.ProcessId}/status")
-                ? File.ReadAllLines($"/proc/{snapshot.ProcessId}/status")
-                : [];
-            result.Add(new ServiceMemory(snapshot.ReplicaName, snapshot.ProcessId!.Value,
-                KiloBytes(status, "VmRSS:") / 1024.0, KiloBytes(status, "VmHWM:") / 1024.0));
+            foreach (var (replica, index) in _app.Replicas(service).Select((r, i) => (r, i)))
+            {
+                if (replica.ServiceProcessId is { } pid)
+                {
+                    result.Add(new ServiceMemory($"{service}-{index}", pid,
+                        (ReplicaProcess.ResidentBytes(pid) ?? 0) / 1048576.0, (ReplicaProcess.PeakResidentBytes(pid) ?? 0) / 1048576.0));
+                }
+            }
         }
 
         return result;
     }
-
-    private static long KiloBytes(string[] status, string key) =>
-        status.FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal)) is { } line
-            ? long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)
-            : 0;
 
     private static IEnumerable<(string Name, int Count)> ParseReplicas(string? text) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
