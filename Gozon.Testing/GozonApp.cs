@@ -113,13 +113,30 @@ public sealed class GozonApp : IAsyncDisposable
     {
         var target = Replicas(resourceName)[replica];
         var pid = target.ServiceProcessId ?? throw new InvalidOperationException($"{target.Id} has no process.");
-        System.Diagnostics.Process.GetProcessById(pid).Kill();
+        KillProcess(pid);
     }
 
-    /// <summary>Aspire's stop command on every replica; returns when all have stopped.</summary>
+    /// <summary>
+    /// Aspire's stop command on every replica; returns when all have stopped. DCP gives a process a grace period
+    /// after SIGTERM and reports a failure when it is over: a replica still running then is killed, as an operator
+    /// would after <c>docker stop</c>'s timeout.
+    /// </summary>
     public async Task StopAsync(string resourceName, CancellationToken cancellationToken = default)
     {
-        await ExecuteAsync(resourceName, KnownResourceCommands.StopCommand, cancellationToken);
+        var commands = _app.Services.GetRequiredService<ResourceCommandService>();
+        var result = await commands.ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.StopCommand, cancellationToken);
+        if (!result.Success)
+        {
+            foreach (var replica in Replicas(resourceName).Where(r => !r.IsStopped))
+            {
+                if (replica.ServiceProcessId is { } pid)
+                {
+                    Console.Error.WriteLine($"{replica.Id} outlived its stop ({result.Message}); killing process {pid}");
+                    KillProcess(pid);
+                }
+            }
+        }
+
         await WaitUntilAsync(resourceName, replicas => replicas.All(r => r.IsStopped), cancellationToken);
     }
 
@@ -156,6 +173,19 @@ public sealed class GozonApp : IAsyncDisposable
             await _app.DisposeAsync();
             _stopWatching.Dispose();
             DeleteState();
+        }
+    }
+
+    private static void KillProcess(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            process.Kill();
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
         }
     }
 

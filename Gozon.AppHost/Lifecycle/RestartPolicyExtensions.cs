@@ -11,7 +11,7 @@ namespace Gozon.AppHost.Lifecycle;
 public static class RestartPolicyExtensions
 {
     /// <summary>
-    /// Restarts each replica that exits with a non-zero code, after 0.5 s doubling to 10 s while it keeps failing;
+    /// Restarts each replica that exits with a non-zero code without having been asked to stop, after 0.5 s doubling to 10 s while it keeps failing;
     /// a replica that ran for 30 s starts again from 0.5 s. A replica stopped on purpose (dashboard, resource command,
     /// AppHost shutdown) stays stopped.
     /// </summary>

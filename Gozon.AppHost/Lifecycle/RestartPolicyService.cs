@@ -40,6 +40,13 @@ internal sealed partial class RestartPolicyService(
         var terminal = state is not null && KnownResourceStates.TerminalStates.Contains(state);
         if (!terminal)
         {
+            if (state == KnownResourceStates.Stopping)
+            {
+                // Asked to stop (dashboard, resource command, shutdown): however it exits, it did not die.
+                history.AliveSince = null;
+                return;
+            }
+
             if (state is not null && state != KnownResourceStates.NotStarted)
             {
                 history.AliveSince ??= timeProvider.GetUtcNow();
@@ -48,9 +55,7 @@ internal sealed partial class RestartPolicyService(
             return;
         }
 
-        // A process that died exits with a positive code (a signal shows as 128 + its number). A stop asked for from
-        // the dashboard or a test ends with 0, or with DCP's -1 when DCP had to kill it after its grace period.
-        if (update.Snapshot.ExitCode is not > 0 || history.AliveSince is not { } since)
+        if (update.Snapshot.ExitCode is null or 0 || history.AliveSince is not { } since)
         {
             return;
         }

@@ -1,4 +1,5 @@
 using Gozon.Testing;
+using Gozon.Tests.Support;
 
 namespace Gozon.Tests.Infrastructure;
 
@@ -14,6 +15,7 @@ public sealed class GozonAppFixture : IAsyncLifetime
     public const int PaymentsReplicas = 2;
     private GozonApp? _app;
     private HttpClient? _gateway;
+    private OtlpTraceReceiver? _traces;
 
     /// <summary>Artifacts of a run: the system log, browser screenshots.</summary>
     public static string TestResultsDirectory { get; } = Path.Combine(RepositoryPaths.Root, "Gozon.Tests", "TestResults");
@@ -30,11 +32,22 @@ public sealed class GozonAppFixture : IAsyncLifetime
     /// <summary>Client for the YARP gateway (base address = gateway endpoint).</summary>
     public HttpClient Gateway => _gateway ?? throw new InvalidOperationException("The Gozon system is not started.");
 
+    /// <summary>The spans every service exports (OTLP/HTTP), as the dashboard would receive them.</summary>
+    public OtlpTraceReceiver Traces => _traces ?? throw new InvalidOperationException("The Gozon system is not started.");
+
     public async Task InitializeAsync()
     {
+        _traces = new OtlpTraceReceiver();
+        string[] services = ["orders", "payments", "gateway", "web"];
         _app = await GozonApp.StartAsync(new GozonAppOptions
         {
             Replicas = new Dictionary<string, int> { ["orders"] = OrdersReplicas, ["payments"] = PaymentsReplicas },
+            Environment = [.. services.SelectMany(service => new[]
+            {
+                (service, "OTEL_EXPORTER_OTLP_ENDPOINT", _traces.Endpoint.ToString()),
+                (service, "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+                (service, "OTEL_BSP_SCHEDULE_DELAY", "1000"),
+            })],
             LogPath = LogPath,
         });
 
@@ -53,6 +66,8 @@ public sealed class GozonAppFixture : IAsyncLifetime
         {
             await _app.DisposeAsync();
         }
+
+        _traces?.Dispose();
     }
 
     /// <summary>Connection string of <c>orders-db</c>, <c>payments-db</c>, <c>postgres</c> or <c>rabbitmq</c>.</summary>
