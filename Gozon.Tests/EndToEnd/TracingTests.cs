@@ -54,5 +54,4 @@ public sealed class TracingTests(GozonAppFixture system)
         var ids = spans.Select(s => s.SpanId).ToHashSet(StringComparer.Ordinal);
         return [.. spans.Where(s => s.ParentSpanId is null || !ids.Contains(s.ParentSpanId))];
     }
-    }
 }
