@@ -113,7 +113,7 @@ public sealed class GozonApp : IAsyncDisposable
     {
         var target = Replicas(resourceName)[replica];
         var pid = target.ServiceProcessId ?? throw new InvalidOperationException($"{target.Id} has no process.");
-        KillProcess(pid);
+        KillProcess(pid, entireProcessTree: false);
     }
 
     /// <summary>
@@ -129,10 +129,10 @@ public sealed class GozonApp : IAsyncDisposable
         {
             foreach (var replica in Replicas(resourceName).Where(r => !r.IsStopped))
             {
-                if (replica.ServiceProcessId is { } pid)
+                if (replica.LauncherProcessId is { } pid)
                 {
-                    Console.Error.WriteLine($"{replica.Id} outlived its stop ({result.Message}); killing process {pid}");
-                    KillProcess(pid);
+                    Console.Error.WriteLine($"{replica.Id} outlived its stop ({result.Message}); killing process {pid} and its children");
+                    KillProcess(pid, entireProcessTree: true);
                 }
             }
         }
@@ -176,12 +176,12 @@ public sealed class GozonApp : IAsyncDisposable
         }
     }
 
-    private static void KillProcess(int pid)
+    private static void KillProcess(int pid, bool entireProcessTree)
     {
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(pid);
-            process.Kill();
+            process.Kill(entireProcessTree);
         }
         catch (ArgumentException)
         {

@@ -18,7 +18,14 @@ public static class RestartPolicyExtensions
     public static IResourceBuilder<T> WithRestartPolicy<T>(this IResourceBuilder<T> builder) where T : IResource
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.ApplicationBuilder.Services.TryAddSingleton<StopRequests>();
         builder.ApplicationBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RestartPolicyService>());
+        // The stop command exists once the model is complete.
+        builder.ApplicationBuilder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+        {
+            StopRequests.Observe(builder.Resource, @event.Services.GetRequiredService<StopRequests>());
+            return Task.CompletedTask;
+        });
         return builder.WithAnnotation(
             new RestartPolicyAnnotation(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)),
             ResourceAnnotationMutationBehavior.Replace);

@@ -8,6 +8,7 @@ namespace Gozon.AppHost.Lifecycle;
 internal sealed partial class RestartPolicyService(
     ResourceNotificationService notifications,
     ResourceCommandService commands,
+    StopRequests stopRequests,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
     ILogger<RestartPolicyService> logger) : BackgroundService
@@ -69,14 +70,20 @@ internal sealed partial class RestartPolicyService(
 
         var delay = policy.DelayFor(history.Failures++);
         LogRestarting(update.ResourceId, update.Snapshot.ExitCode, delay, history.Failures);
-        _ = RestartAsync(update.ResourceId, delay, cancellationToken);
+        _ = RestartAsync(update.ResourceId, timeProvider.GetUtcNow(), delay, cancellationToken);
     }
 
-    private async Task RestartAsync(string resourceId, TimeSpan delay, CancellationToken cancellationToken)
+    private async Task RestartAsync(string resourceId, DateTimeOffset diedAt, TimeSpan delay, CancellationToken cancellationToken)
     {
         try
         {
             await Task.Delay(delay, timeProvider, cancellationToken);
+            if (stopRequests.RequestedSince(resourceId, diedAt))
+            {
+                LogRestartCancelled(resourceId);
+                return;
+            }
+
             var result = await commands.ExecuteCommandAsync(resourceId, KnownResourceCommands.StartCommand, cancellationToken);
             if (!result.Success)
             {
@@ -99,6 +106,9 @@ internal sealed partial class RestartPolicyService(
 
     [LoggerMessage(LogLevel.Warning, "{Replica} exited with code {ExitCode}; restarting it in {Delay} (failure {Failures} in a row)")]
     private partial void LogRestarting(string replica, int? exitCode, TimeSpan delay, int failures);
+
+    [LoggerMessage(LogLevel.Information, "{Replica} was asked to stop while its restart was pending; it stays stopped")]
+    private partial void LogRestartCancelled(string replica);
 
     [LoggerMessage(LogLevel.Error, "Restarting {Replica} failed: {Message}")]
     private partial void LogRestartFailed(string replica, string? message);

@@ -25,7 +25,10 @@ if [[ ! -f "$data/PG_VERSION" ]]; then
     --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 fi
 
-as_postgres "$bin/postgres" -D "$data" -p "$PGPORT" -h 127.0.0.1 -k "$sockets" ${POSTGRES_ARGS:-} &
+# Not through as_postgres: a function in the background is a subshell, and $! would be that shell, not the server.
+server_command=("$bin/postgres" -D "$data" -p "$PGPORT" -h 127.0.0.1 -k "$sockets" ${POSTGRES_ARGS:-})
+[[ $(id -u) -ne 0 ]] || server_command=(setpriv --reuid=postgres --regid=postgres --init-groups -- "${server_command[@]}")
+"${server_command[@]}" &
 server=$!
 trap 'kill -INT "$server" 2>/dev/null' TERM INT
 

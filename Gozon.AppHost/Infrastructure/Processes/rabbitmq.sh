@@ -40,7 +40,10 @@ unset ERL_EPMD_ADDRESS
 as_rabbitmq() { if [[ $(id -u) -eq 0 ]]; then setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups -- "$@"; else "$@"; fi; }
 [[ $(id -u) -ne 0 ]] || chown -R rabbitmq:rabbitmq "$GOZON_STATE"
 
-as_rabbitmq "$server" &
+# Not through as_rabbitmq: a function in the background is a subshell, and $! would be that shell, not the node.
+node_command=("$server")
+[[ $(id -u) -ne 0 ]] || node_command=(setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups -- "$server")
+"${node_command[@]}" &
 node=$!
 trap 'kill -TERM "$node" 2>/dev/null' TERM INT
 
