@@ -40,14 +40,16 @@ var gateway = builder.AddProject<Projects.Gozon_Gateway>("gateway")
     .WithExternalHttpEndpoints()
     .WaitFor(orders)
     .WaitFor(payments)
-    .AsGozonService(builder);
+    .AsGozonService(builder)
+    .WithUrlAnnouncement("Gateway (API, /scalar/ for its reference)");
 
 builder.AddProject<Projects.Gozon_Web>("web")
     .WithReference(gateway)
     .WithHttpEndpoint(port: PortOrDefault("Gozon:Ports:Web", 5081))
     .WithExternalHttpEndpoints()
     .WaitFor(gateway)
-    .AsGozonService(builder);
+    .AsGozonService(builder)
+    .WithUrlAnnouncement("Web (the shop)");
 
 builder.AddComposePublishing();
 

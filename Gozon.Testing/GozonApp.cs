@@ -123,6 +123,7 @@ public sealed class GozonApp : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(string resourceName, CancellationToken cancellationToken = default)
     {
+        var anyDead = Replicas(resourceName).Any(r => r.IsStopped);
         var commands = _app.Services.GetRequiredService<ResourceCommandService>();
         var result = await commands.ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.StopCommand, cancellationToken);
         if (!result.Success)
@@ -137,6 +138,32 @@ public sealed class GozonApp : IAsyncDisposable
             }
         }
 
+        await WaitUntilAsync(resourceName, replicas => replicas.All(r => r.IsStopped), cancellationToken);
+        if (anyDead)
+        {
+            await StayStoppedAsync(resourceName, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A replica that had died before the stop may have a restart pending in the AppHost's policy; one that comes
+    /// back within its longest back-off is stopped again (now from a running state, which the policy respects).
+    /// </summary>
+    private async Task StayStoppedAsync(string resourceName, CancellationToken cancellationToken)
+    {
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        window.CancelAfter(TimeSpan.FromSeconds(12));
+        try
+        {
+            await WaitUntilAsync(resourceName, replicas => !replicas.All(r => r.IsStopped), window.Token);
+        }
+        catch (OperationCanceledException) when (window.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return; // stayed stopped
+        }
+
+        await WaitForHealthyAsync(resourceName, cancellationToken);
+        await ExecuteAsync(resourceName, KnownResourceCommands.StopCommand, cancellationToken);
         await WaitUntilAsync(resourceName, replicas => replicas.All(r => r.IsStopped), cancellationToken);
     }
 

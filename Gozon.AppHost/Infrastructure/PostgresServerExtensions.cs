@@ -44,16 +44,10 @@ public static class PostgresServerExtensions
     public static IResourceBuilder<PostgresProcessResource> AddPostgresProcess(
         this IDistributedApplicationBuilder builder, string name, string serverArguments)
     {
-        var state = StateDirectory.For(builder);
-        var password = builder.AddParameter($"{name}-password", state.GetOrCreateSecret($"{name}-password"), secret: true);
-        var resource = new PostgresProcessResource(name, state.GetDirectory(name), password.Resource);
-        return builder.AddResource(resource)
-            .WithArgs(Path.Combine(builder.AppHostDirectory, "Infrastructure", "Processes", "postgres.sh"))
-            .WithEndpoint(PostgresProcessResource.EndpointName, endpoint =>
-            {
-                endpoint.UriScheme = "tcp";
-                endpoint.IsProxied = false;
-            })
+        var process = builder.AddServerProcess(name, "postgres.sh", PostgresProcessResource.EndpointName,
+            (directory, password) => new PostgresProcessResource(name, directory, password));
+        var resource = process.Resource;
+        return process
             .WithEnvironment(context =>
             {
                 context.EnvironmentVariables["GOZON_STATE"] = resource.WorkingDirectory;

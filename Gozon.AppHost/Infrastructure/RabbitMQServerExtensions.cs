@@ -24,16 +24,10 @@ public static class RabbitMQServerExtensions
     /// <summary>RabbitMQ from the machine's <c>rabbitmq-server</c>, run by <c>Processes/rabbitmq.sh</c>.</summary>
     public static IResourceBuilder<RabbitMQProcessResource> AddRabbitMQProcess(this IDistributedApplicationBuilder builder, string name)
     {
-        var state = StateDirectory.For(builder);
-        var password = builder.AddParameter($"{name}-password", state.GetOrCreateSecret($"{name}-password"), secret: true);
-        var resource = new RabbitMQProcessResource(name, state.GetDirectory(name), password.Resource);
-        return builder.AddResource(resource)
-            .WithArgs(Path.Combine(builder.AppHostDirectory, "Infrastructure", "Processes", "rabbitmq.sh"))
-            .WithEndpoint(RabbitMQProcessResource.EndpointName, endpoint =>
-            {
-                endpoint.UriScheme = "tcp";
-                endpoint.IsProxied = false;
-            })
+        var process = builder.AddServerProcess(name, "rabbitmq.sh", RabbitMQProcessResource.EndpointName,
+            (directory, password) => new RabbitMQProcessResource(name, directory, password));
+        var resource = process.Resource;
+        return process
             .WithEndpoint(RabbitMQProcessResource.DistributionEndpointName, endpoint =>
             {
                 endpoint.UriScheme = "tcp";

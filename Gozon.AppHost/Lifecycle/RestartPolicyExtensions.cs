@@ -20,8 +20,8 @@ public static class RestartPolicyExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.ApplicationBuilder.Services.TryAddSingleton<StopRequests>();
         builder.ApplicationBuilder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RestartPolicyService>());
-        // The stop command exists once the model is complete.
-        builder.ApplicationBuilder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
+        // Aspire adds the stop command while it creates the resources.
+        builder.ApplicationBuilder.Eventing.Subscribe<AfterResourcesCreatedEvent>((@event, _) =>
         {
             StopRequests.Observe(builder.Resource, @event.Services.GetRequiredService<StopRequests>());
             return Task.CompletedTask;

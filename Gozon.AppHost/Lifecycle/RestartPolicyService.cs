@@ -70,15 +70,15 @@ internal sealed partial class RestartPolicyService(
 
         var delay = policy.DelayFor(history.Failures++);
         LogRestarting(update.ResourceId, update.Snapshot.ExitCode, delay, history.Failures);
-        _ = RestartAsync(update.ResourceId, timeProvider.GetUtcNow(), delay, cancellationToken);
+        _ = RestartAsync(update.ResourceId, update.Resource.Name, timeProvider.GetUtcNow(), delay, cancellationToken);
     }
 
-    private async Task RestartAsync(string resourceId, DateTimeOffset diedAt, TimeSpan delay, CancellationToken cancellationToken)
+    private async Task RestartAsync(string resourceId, string resourceName, DateTimeOffset diedAt, TimeSpan delay, CancellationToken cancellationToken)
     {
         try
         {
             await Task.Delay(delay, timeProvider, cancellationToken);
-            if (stopRequests.RequestedSince(resourceId, diedAt))
+            if (stopRequests.RequestedSince(resourceId, diedAt) || stopRequests.RequestedSince(resourceName, diedAt))
             {
                 LogRestartCancelled(resourceId);
                 return;
