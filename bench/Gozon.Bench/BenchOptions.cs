@@ -9,7 +9,7 @@ namespace Gozon.Bench;
 /// </summary>
 public sealed class BenchOptions
 {
-    /// <summary>Gateway of a running Gozon; empty = start one through the AppHost's testing API.</summary>
+    /// <summary>Gateway of a running Gozon; empty = start the AppHost with Aspire.Hosting.Testing.</summary>
     public string? Url { get; set; }
 
     /// <summary>Server connection string for pgbench when <see cref="Url"/> is set (the started system's otherwise).</summary>
