@@ -124,6 +124,15 @@ public sealed class GozonApp : IAsyncDisposable
     public async Task StopAsync(string resourceName, CancellationToken cancellationToken = default)
     {
         var anyDead = Replicas(resourceName).Any(r => r.IsStopped);
+        await StopOnceAsync(resourceName, cancellationToken);
+        if (anyDead)
+        {
+            await StayStoppedAsync(resourceName, cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(string resourceName, CancellationToken cancellationToken)
+    {
         var commands = _app.Services.GetRequiredService<ResourceCommandService>();
         var result = await commands.ExecuteCommandAsync(Resource(resourceName), KnownResourceCommands.StopCommand, cancellationToken);
         if (!result.Success)
@@ -139,10 +148,6 @@ public sealed class GozonApp : IAsyncDisposable
         }
 
         await WaitUntilAsync(resourceName, replicas => replicas.All(r => r.IsStopped), cancellationToken);
-        if (anyDead)
-        {
-            await StayStoppedAsync(resourceName, cancellationToken);
-        }
     }
 
     /// <summary>
@@ -163,8 +168,7 @@ public sealed class GozonApp : IAsyncDisposable
         }
 
         await WaitForHealthyAsync(resourceName, cancellationToken);
-        await ExecuteAsync(resourceName, KnownResourceCommands.StopCommand, cancellationToken);
-        await WaitUntilAsync(resourceName, replicas => replicas.All(r => r.IsStopped), cancellationToken);
+        await StopOnceAsync(resourceName, cancellationToken);
     }
 
     /// <summary>Aspire's start command on every replica; returns when all are healthy.</summary>
