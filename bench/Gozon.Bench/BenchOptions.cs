@@ -60,6 +60,12 @@ public sealed class BenchOptions
     /// <summary>Where the started system's PostgreSQL and RabbitMQ run: <c>Process</c> or <c>Container</c> (the AppHost's modes).</summary>
     public string Infrastructure { get; set; } = "Process";
 
+    /// <summary>
+    /// Extra environment for every service of the started system, <c>VAR=value</c> pairs separated by <c>;</c>
+    /// (e.g. <c>DOTNET_GCgen0size=0x1000000</c>), for measuring a runtime or OpenTelemetry setting without a rebuild.
+    /// </summary>
+    public string? ServiceEnvironment { get; set; }
+
     public int Seed { get; set; } = 6;
 
     public IReadOnlyList<double> ParseList(string text) =>

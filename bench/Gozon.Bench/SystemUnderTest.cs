@@ -13,6 +13,7 @@ public sealed record ServiceMemory(string Replica, int ProcessId, double RssMb, 
 public sealed class SystemUnderTest : IAsyncDisposable
 {
     private static readonly string[] Services = ["orders", "payments", "gateway"];
+    private static readonly string[] ServiceProjects = ["orders", "payments", "gateway", "web"];
     private readonly GozonApp? _app;
 
     private SystemUnderTest(Uri gateway, string? postgres, GozonApp? app)
@@ -37,13 +38,13 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
         progress.Line($"system: starting PostgreSQL and RabbitMQ ({options.Infrastructure}) and the services (log: {logPath})");
         // Measured as deployed: the AppHost runs projects in Development, as Aspire does, and deploy/ in Production.
-        var production = ((string[])["orders", "payments", "gateway", "web"])
+        var production = ServiceProjects
             .SelectMany(project => new[] { (project, "ASPNETCORE_ENVIRONMENT", "Production"), (project, "DOTNET_ENVIRONMENT", "Production") });
         var app = await GozonApp.StartAsync(new GozonAppOptions
         {
             Infrastructure = options.Infrastructure,
             Replicas = ParseReplicas(options.Replicas).ToDictionary(r => r.Name, r => r.Count),
-            Environment = [.. production],
+            Environment = [.. production, .. ParseEnvironment(options.ServiceEnvironment)],
             LogPath = logPath,
         }, cancellationToken);
 
@@ -74,6 +75,23 @@ public sealed class SystemUnderTest : IAsyncDisposable
         }
 
         return result;
+    }
+
+    private static IEnumerable<(string Project, string Variable, string Value)> ParseEnvironment(string? text)
+    {
+        foreach (var pair in (text ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var separator = pair.IndexOf('=', StringComparison.Ordinal);
+            if (separator < 1)
+            {
+                throw new ArgumentException($"ServiceEnvironment: '{pair}' is not VAR=value.");
+            }
+
+            foreach (var project in ServiceProjects)
+            {
+                yield return (project, pair[..separator], pair[(separator + 1)..]);
+            }
+        }
     }
 
     private static IEnumerable<(string Name, int Count)> ParseReplicas(string? text) =>
