@@ -12,7 +12,9 @@ var mode = builder.ExecutionContext.IsPublishMode
 // Container volumes and the process-mode state folder keep orders and balances between runs; tests turn it off.
 var persistent = builder.Configuration.GetValue("Gozon:PersistentData", true);
 
-var postgres = builder.AddPostgresServer("postgres", mode, maxConnections: 200, persistent);
+// The server's max_connections and every service's pool come from this one budget (Gozon:Database:*).
+var connections = ConnectionBudget.FromConfiguration(builder.Configuration);
+var postgres = builder.AddPostgresServer("postgres", mode, connections.MaxConnections, persistent);
 var ordersDb = postgres.AddDatabase("orders-db", databaseName: "orders_db");
 var paymentsDb = postgres.AddDatabase("payments-db", databaseName: "payments_db");
 var rabbitmq = builder.AddRabbitMQServer("rabbitmq", mode, persistent);
@@ -23,6 +25,7 @@ var orders = builder.AddProject<Projects.Gozon_Orders>("orders")
     .WithHttpEndpoint()
     .WaitFor(ordersDb)
     .WaitFor(rabbitmq)
+    .WithConnectionBudget(connections)
     .AsGozonService(builder);
 
 var payments = builder.AddProject<Projects.Gozon_Payments>("payments")
@@ -31,6 +34,7 @@ var payments = builder.AddProject<Projects.Gozon_Payments>("payments")
     .WithHttpEndpoint()
     .WaitFor(paymentsDb)
     .WaitFor(rabbitmq)
+    .WithConnectionBudget(connections)
     .AsGozonService(builder);
 
 var gateway = builder.AddProject<Projects.Gozon_Gateway>("gateway")

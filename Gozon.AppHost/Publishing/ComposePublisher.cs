@@ -92,11 +92,13 @@ public static class ComposePublisher
 
     private static async Task<string> GenerateComposeAsync(IReadOnlyList<IResource> resources, CancellationToken cancellationToken)
     {
+        var pools = DeployPools.For(resources);
         var y = new YamlWriter()
             .Line(0, $"# Generated from Gozon.AppHost's Aspire model (Container mode) by `{Command}`.")
             .Line(0, "# Do not edit: Gozon.Tests/Deploy fails when this file differs from what the AppHost generates.")
             .Line(0, "# Run: cd deploy && docker compose up --build   (Compose v2; v1: docker-compose up --build)")
             .Line(0, "# Secrets come from .env. Scale: docker compose up -d --scale payments=3 (orders too).")
+            .Line(0, $"# {pools.Summary}")
             .Line(0, "services:");
         foreach (var resource in resources)
         {
@@ -109,7 +111,7 @@ public static class ComposePublisher
                     ComposeServices.WriteRabbitMQ(y, rabbitmq);
                     break;
                 case ProjectResource project:
-                    ComposeServices.WriteProject(y, project);
+                    ComposeServices.WriteProject(y, project, pools.SettingsFor(project));
                     break;
                 case PostgresDatabaseResource or ParameterResource:
                     break; // databases: the init script; parameters (generated passwords): .env

@@ -63,7 +63,7 @@ internal static class ComposeServices
         y.Line(2, "restart: unless-stopped");
     }
 
-    public static void WriteProject(YamlWriter y, ProjectResource project)
+    public static void WriteProject(YamlWriter y, ProjectResource project, IReadOnlyDictionary<string, string> poolSettings)
     {
         var name = project.Name;
         y.Line(1, $"{name}:")
@@ -77,6 +77,11 @@ internal static class ComposeServices
         foreach (var reference in References(project))
         {
             var (key, value) = ReferenceVariable(project, reference);
+            y.Line(3, $"{key}: {Quote(value)}");
+        }
+
+        foreach (var (key, value) in poolSettings.Concat(ServiceRuntime.Environment))
+        {
             y.Line(3, $"{key}: {Quote(value)}");
         }
 

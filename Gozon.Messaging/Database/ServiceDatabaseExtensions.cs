@@ -17,11 +17,14 @@ public static class ServiceDatabaseExtensions
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(
         this IHostApplicationBuilder builder, string connectionName) where TContext : DbContext
     {
+        var database = DatabaseOptions.Read(builder.Configuration);
+        builder.Services.AddSingleton(database);
         builder.AddNpgsqlDataSource(connectionName, settings =>
         {
             // Checked here, at start-up: Aspire only checks when the data source is first resolved.
             settings.ConnectionString = Tune(settings.ConnectionString ?? throw new InvalidOperationException(
-                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName} (the AppHost does this)."));
+                $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName} (the AppHost does this)."),
+                database.MaxPoolSize);
             // ServiceDefaults registers Npgsql's tracing and meter for every service; a second registration adds nothing.
             settings.DisableTracing = true;
             settings.DisableMetrics = true;
@@ -41,6 +44,7 @@ public static class ServiceDatabaseExtensions
             settings.DisableMetrics = true;
         });
         builder.Services.AddHostedService<DatabaseMigrator<TContext>>();
+        builder.Services.AddHostedService<ConnectionBudgetCheck>();
         return builder;
     }
 
@@ -51,9 +55,10 @@ public static class ServiceDatabaseExtensions
     /// EF Core opens and closes the pooled connection around every operation, and the session reset Npgsql sends
     /// on each reuse (five statements) protects state the services never set: no SET, temporary tables or
     /// advisory locks. The one LISTEN (Orders' order-change listener) holds its connection
-    /// until the connection breaks or the service stops. A connection string that sets either keyword itself wins.
+    /// until the connection breaks or the service stops. <paramref name="maxPoolSize"/> is the replica's share of the
+    /// server's connections. A connection string that sets any of these keywords itself wins.
     /// </summary>
-    public static string Tune(string connectionString)
+    public static string Tune(string connectionString, int? maxPoolSize = null)
     {
         // NpgsqlConnectionStringBuilder.ContainsKey answers whether a keyword exists, not whether it is set;
         // a plain builder holds only what the string says.
@@ -68,6 +73,11 @@ public static class ServiceDatabaseExtensions
         if (!Sets(given, "No Reset On Close"))
         {
             builder.NoResetOnClose = true;
+        }
+
+        if (maxPoolSize is { } pool && !Sets(given, "Maximum Pool Size") && !Sets(given, "Max Pool Size"))
+        {
+            builder.MaxPoolSize = pool;
         }
 
         return builder.ConnectionString;

@@ -5,6 +5,7 @@ using Gozon.Messaging;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Database;
 using Gozon.Messaging.Outbox;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -69,6 +70,33 @@ public sealed class MessagingUnitTests
 
         Assert.Equal(0, tuned.MaxAutoPrepare);
         Assert.False(tuned.NoResetOnClose);
+    }
+
+    [Theory]
+    [InlineData("Host=h", 12, 12)]
+    [InlineData("Host=h", null, 100)]
+    [InlineData("Host=h;Maximum Pool Size=7", 12, 7)]
+    [InlineData("Host=h;MaxPoolSize=7", 12, 7)]
+    public void The_pool_is_the_replica_s_share_of_the_budget_unless_the_connection_string_sets_it(string connectionString, int? share, int expected)
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(ServiceDatabaseExtensions.Tune(connectionString, share));
+
+        Assert.Equal(expected, tuned.MaxPoolSize);
+    }
+
+    [Theory]
+    [InlineData("0", null)]
+    [InlineData("10", "5")]
+    public void Database_options_refuse_a_pool_or_plan_that_cannot_be(string pool, string? planned)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:MaxPoolSize"] = pool,
+            ["Database:PlannedConnections"] = planned,
+        }).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => DatabaseOptions.Read(configuration));
+        Assert.Contains("Database:MaxPoolSize", error.Message);
     }
 
     [Fact]

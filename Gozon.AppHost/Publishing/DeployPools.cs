@@ -1,0 +1,47 @@
+using System.Globalization;
+using Gozon.AppHost.Infrastructure;
+
+namespace Gozon.AppHost.Publishing;
+
+/// <summary>
+/// The connection budget of the compose deployment. <c>docker compose --scale</c> is chosen after the file is written, so
+/// the pools are sized for <see cref="ConnectionBudget.DeployReplicas"/> replicas of every service with a database
+/// (or the model's replica count, if higher): scaling up to that never exceeds the server's limit.
+/// </summary>
+internal sealed class DeployPools
+{
+    private readonly ConnectionBudget? _budget;
+    private readonly int _replicas;
+
+    private DeployPools(ConnectionBudget? budget, int replicas)
+    {
+        _budget = budget;
+        _replicas = replicas;
+    }
+
+    public static DeployPools For(IEnumerable<IResource> resources)
+    {
+        var clients = resources.Select(r => (Resource: r, Annotation: r.Annotations.OfType<ConnectionBudgetAnnotation>().LastOrDefault()))
+            .Where(c => c.Annotation is not null)
+            .ToList();
+        if (clients.Count == 0)
+        {
+            return new DeployPools(null, 0);
+        }
+
+        var budget = clients[0].Annotation!.Budget;
+        var replicas = clients.Sum(c => Math.Max(budget.DeployReplicas,
+            c.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var r) ? r.Replicas : 1));
+        return new DeployPools(budget, replicas);
+    }
+
+    public string Summary => _budget is null
+        ? "No service holds a database pool."
+        : string.Create(CultureInfo.InvariantCulture,
+            $"Connection budget: max_connections {_budget.MaxConnections}, {_budget.Reserved} reserved, pools of {_budget.PoolSize(_replicas)} sized for up to {_budget.DeployReplicas} replicas of each database service (--Gozon:Database:DeployReplicas).");
+
+    public IReadOnlyDictionary<string, string> SettingsFor(IResource project) =>
+        _budget is not null && project.HasAnnotationOfType<ConnectionBudgetAnnotation>()
+            ? _budget.PoolSettings(_replicas)
+            : new Dictionary<string, string>();
+}
