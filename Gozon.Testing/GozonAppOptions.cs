@@ -18,6 +18,9 @@ public sealed record GozonAppOptions
     /// <summary>Extra environment per project, e.g. <c>("payments", "Gozon__Faults__CrashAt", "…")</c>.</summary>
     public IReadOnlyList<(string Project, string Variable, string Value)> Environment { get; init; } = [];
 
+    /// <summary>Extra AppHost configuration, e.g. <c>["Gozon:Database:MaxConnections"] = "80"</c>.</summary>
+    public IReadOnlyDictionary<string, string> Configuration { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The AppHost's log and every resource's output; <c>null</c> = the console.</summary>
     public string? LogPath { get; init; }
 
@@ -31,6 +34,11 @@ public sealed record GozonAppOptions
         yield return "--Gozon:PersistentData=false";
         yield return "--Gozon:Ports:Gateway=0";
         yield return "--Gozon:Ports:Web=0";
+        foreach (var (key, value) in Configuration)
+        {
+            yield return $"--{key}={value}";
+        }
+
         foreach (var (project, replicas) in Replicas)
         {
             yield return $"--Gozon:Replicas:{project}={replicas}";

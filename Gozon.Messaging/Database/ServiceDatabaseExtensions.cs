@@ -24,7 +24,7 @@ public static class ServiceDatabaseExtensions
             // Checked here, at start-up: Aspire only checks when the data source is first resolved.
             settings.ConnectionString = Tune(settings.ConnectionString ?? throw new InvalidOperationException(
                 $"Connection string '{connectionName}' is missing: set ConnectionStrings__{connectionName} (the AppHost does this)."),
-                database.MaxPoolSize);
+                database.MaxPoolSize, builder.Environment.ApplicationName);
             // ServiceDefaults registers Npgsql's tracing and meter for every service; a second registration adds nothing.
             settings.DisableTracing = true;
             settings.DisableMetrics = true;
@@ -56,9 +56,10 @@ public static class ServiceDatabaseExtensions
     /// on each reuse (five statements) protects state the services never set: no SET, temporary tables or
     /// advisory locks. The one LISTEN (Orders' order-change listener) holds its connection
     /// until the connection breaks or the service stops. <paramref name="maxPoolSize"/> is the replica's share of the
-    /// server's connections. A connection string that sets any of these keywords itself wins.
+    /// server's connections; <paramref name="applicationName"/> names the service in <c>pg_stat_activity</c>. A connection
+    /// string that sets any of these keywords itself wins.
     /// </summary>
-    public static string Tune(string connectionString, int? maxPoolSize = null)
+    public static string Tune(string connectionString, int? maxPoolSize = null, string? applicationName = null)
     {
         // NpgsqlConnectionStringBuilder.ContainsKey answers whether a keyword exists, not whether it is set;
         // a plain builder holds only what the string says.
@@ -78,6 +79,11 @@ public static class ServiceDatabaseExtensions
         if (maxPoolSize is { } pool && !Sets(given, "Maximum Pool Size") && !Sets(given, "Max Pool Size"))
         {
             builder.MaxPoolSize = pool;
+        }
+
+        if (applicationName is not null && !Sets(given, "Application Name"))
+        {
+            builder.ApplicationName = applicationName;
         }
 
         return builder.ConnectionString;
