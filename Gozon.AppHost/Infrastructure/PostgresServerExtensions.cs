@@ -15,7 +15,7 @@ public static class PostgresServerExtensions
         switch (mode)
         {
             case InfrastructureMode.Container:
-                var container = builder.AddPostgres(name).WithArgs("-c", serverArgument);
+                var container = builder.AddPostgres(name).WithArgs("-c", serverArgument).WithDirectEndpoints();
                 if (persistent)
                 {
                     container.WithDataVolume("gozon-postgres-data");

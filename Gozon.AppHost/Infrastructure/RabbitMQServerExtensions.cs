@@ -10,7 +10,7 @@ public static class RabbitMQServerExtensions
         switch (mode)
         {
             case InfrastructureMode.Container:
-                var container = builder.AddRabbitMQ(name).WithManagementPlugin();
+                var container = builder.AddRabbitMQ(name).WithManagementPlugin().WithDirectEndpoints();
                 return persistent ? container.WithDataVolume("gozon-rabbitmq-data") : container;
             case InfrastructureMode.Process:
                 return builder.AddRabbitMQProcess(name);
