@@ -5,6 +5,7 @@ using Gozon.Messaging.Database;
 using Gozon.Orders.Data;
 using Gozon.Orders.LiveStatus;
 using Gozon.Orders.Orders;
+using Gozon.Orders.PaymentRequests;
 using Gozon.Orders.PaymentResults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.AddMessageHandler<PaymentSucceeded, PaymentResultHandler>();
 builder.AddMessageHandler<PaymentFailed, PaymentResultHandler>();
 builder.AddQueueConsumer(BrokerTopology.PaymentResultsQueue);
 builder.AddOrderLiveStatus();
+builder.AddPaymentRequestRetries();
 
 var app = builder.Build();
 

@@ -22,6 +22,8 @@ public sealed class OrdersDbContext(DbContextOptions<OrdersDbContext> options) :
             order.Property(o => o.FailureReason).HasConversion<string>().HasMaxLength(32);
             order.Property(o => o.IdempotencyKey).HasMaxLength(200);
             order.HasIndex(o => new { o.UserId, o.CreatedAt }).IsDescending(false, true);
+            // Only New orders are ever due for another payment request: the index stays as small as the backlog.
+            order.HasIndex(o => o.NextPaymentRequestAt).HasFilter("status = 'New'");
             order.HasIndex(o => new { o.UserId, o.IdempotencyKey })
                 .IsUnique()
                 .HasFilter("idempotency_key IS NOT NULL");

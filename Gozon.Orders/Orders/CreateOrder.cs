@@ -1,4 +1,5 @@
 using Gozon.Orders.LiveStatus;
+using Gozon.Orders.PaymentRequests;
 using Gozon.ServiceDefaults.Faults;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Database;
@@ -8,6 +9,7 @@ using Gozon.ServiceDefaults.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Gozon.Orders.Orders;
 
@@ -27,6 +29,7 @@ public static class CreateOrder
         TimeProvider timeProvider,
         CrashPoints crashPoints,
         OrderChangeNotifier changes,
+        IOptions<PaymentRequestOptions> paymentRequests,
         CancellationToken cancellationToken)
     {
         var errors = Validate(request, idempotencyKey);
@@ -44,7 +47,7 @@ public static class CreateOrder
         }
 
         var now = timeProvider.GetUtcNow();
-        var order = Order.Place(user.Value, amount, description, idempotencyKey, now);
+        var order = Order.Place(user.Value, amount, description, idempotencyKey, now, paymentRequests.Value.PaymentTimeout);
         db.Orders.Add(order);
         db.EnqueueMessage(new PayOrder(order.Id, order.UserId, order.Amount), now);
         try

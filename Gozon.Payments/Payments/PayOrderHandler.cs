@@ -11,8 +11,8 @@ namespace Gozon.Payments.Payments;
 /// <summary>
 /// Pays an order: in one transaction, record the message in the inbox, claim the order's single payment
 /// row and debit with one conditional update (never below zero, no lost update), all in one statement, then
-/// write the outcome to the outbox. A duplicate (same message id, or another message for the same order)
-/// changes nothing.
+/// write the outcome to the outbox. A duplicate message id changes nothing; another request for an order already paid
+/// debits nothing and is answered with the recorded result.
 /// </summary>
 public sealed partial class PayOrderHandler(
     PaymentsDbContext db,
@@ -48,8 +48,8 @@ public sealed partial class PayOrderHandler(
                 LogDuplicateMessage(envelope.MessageId, message.OrderId);
                 return;
             case PaymentOutcome.OrderAlreadyPaid:
+                await AnswerAgainAsync(message, envelope, now, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                LogOrderAlreadyPaid(message.OrderId, envelope.MessageId);
                 return;
         }
 
@@ -72,6 +72,27 @@ public sealed partial class PayOrderHandler(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogPaid(message.OrderId, message.UserId, message.Amount, failure);
+    }
+
+    /// <summary>
+    /// Orders asks again when no result reached it (a lost or dead-lettered message): send the result recorded with the
+    /// order's one payment once more, in the same transaction that records this request in the inbox. Nothing is debited.
+    /// </summary>
+    private async Task AnswerAgainAsync(PayOrder message, IncomingMessage envelope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var recorded = await db.PaymentTransactions.AsNoTracking()
+            .Where(p => p.OrderId == message.OrderId)
+            .Select(p => new { p.Status, p.FailureReason })
+            .SingleAsync(cancellationToken);
+        IMessage result = recorded switch
+        {
+            { Status: PaymentStatus.Succeeded } => new PaymentSucceeded(message.OrderId),
+            { Status: PaymentStatus.Failed, FailureReason: { } reason } => new PaymentFailed(message.OrderId, reason),
+            _ => throw new UnreachableException($"The payment of order {message.OrderId} was committed as {recorded.Status}."),
+        };
+        db.EnqueueMessage(result, now);
+        await db.SaveChangesAsync(cancellationToken);
+        LogAnsweredAgain(message.OrderId, recorded.Status, envelope.MessageId);
     }
 
     /// <summary>The values the payment statement returns.</summary>
@@ -122,8 +143,8 @@ public sealed partial class PayOrderHandler(
     [LoggerMessage(LogLevel.Information, "Message {MessageId} for order {OrderId} was already handled; skipping")]
     private partial void LogDuplicateMessage(Guid messageId, Guid orderId);
 
-    [LoggerMessage(LogLevel.Warning, "Order {OrderId} already has a payment; ignoring PayOrder {MessageId}")]
-    private partial void LogOrderAlreadyPaid(Guid orderId, Guid messageId);
+    [LoggerMessage(LogLevel.Information, "Order {OrderId} was already paid ({Status}); PayOrder {MessageId} gets the recorded result again")]
+    private partial void LogAnsweredAgain(Guid orderId, PaymentStatus status, Guid messageId);
 
     // Debug: one line per payment is the hot path; payment_transactions and the trace keep the record.
     [LoggerMessage(LogLevel.Debug, "Payment of order {OrderId} by {UserId} for {Amount}: {FailureReason}")]

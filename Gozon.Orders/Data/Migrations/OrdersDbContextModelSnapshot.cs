@@ -17,7 +17,7 @@ namespace Gozon.Orders.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.4")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -120,6 +120,14 @@ namespace Gozon.Orders.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<DateTimeOffset>("NextPaymentRequestAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_payment_request_at");
+
+                    b.Property<int>("PaymentRequests")
+                        .HasColumnType("integer")
+                        .HasColumnName("payment_requests");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -138,6 +146,10 @@ namespace Gozon.Orders.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_orders");
+
+                    b.HasIndex("NextPaymentRequestAt")
+                        .HasDatabaseName("ix_orders_next_payment_request_at")
+                        .HasFilter("status = 'New'");
 
                     b.HasIndex("UserId", "CreatedAt")
                         .IsDescending(false, true)
