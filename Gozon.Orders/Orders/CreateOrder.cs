@@ -79,6 +79,10 @@ public static class CreateOrder
         {
             errors["description"] = [$"'description' is required: 1-{Order.MaxDescriptionLength} characters, not only spaces."];
         }
+        else if (!PlainText.IsValid(request.Description))
+        {
+            errors["description"] = ["'description' must not contain control characters (such as NUL, tab or newline) or invalid Unicode."];
+        }
 
         if (IdempotencyKey.Validate(idempotencyKey) is { } keyError)
         {

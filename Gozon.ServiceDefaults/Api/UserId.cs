@@ -53,6 +53,7 @@ public sealed partial record UserId(string Value)
 
     public override string ToString() => Value;
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final newline, so "alice\n" would be a user of its own.
+    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

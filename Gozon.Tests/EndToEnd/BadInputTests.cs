@@ -70,6 +70,9 @@ public sealed class BadInputTests(GozonAppFixture system)
     [InlineData("""{"amount":5,"description":""}""", "empty description")]
     [InlineData("""{"amount":5,"description":"   "}""", "blank description")]
     [InlineData("""{"amount":5,"description":42}""", "description as a number")]
+    [InlineData("""{"amount":5,"description":"a\u0000b"}""", "NUL in the description")]
+    [InlineData("""{"amount":5,"description":"line\nbreak"}""", "a newline in the description")]
+    [InlineData("""{"amount":5,"description":"half \ud800 a pair"}""", "an unpaired surrogate in the description")]
     public async Task A_bad_description_is_400_and_no_order_is_created(string body, string why)
     {
         var user = system.NewUserId();

@@ -30,6 +30,7 @@ public sealed class ApiRulesTests
     [InlineData("", false)]
     [InlineData(" a", false)]
     [InlineData("a/b", false)]
+    [InlineData("alice\n", false)]
     [InlineData(null, false)]
     public void User_ids_are_letters_digits_and_dash_underscore_dot(string? value, bool valid) =>
         Assert.Equal(valid, UserId.TryParse(value, out _));
@@ -49,4 +50,22 @@ public sealed class ApiRulesTests
     [InlineData("ключ", false)]
     public void Idempotency_keys_are_visible_ascii(string? key, bool valid) =>
         Assert.Equal(valid, IdempotencyKey.Validate(key) is null);
+
+    [Theory]
+    [InlineData("a book", true)]
+    [InlineData("ünïcode and emoji \U0001F600", true)]
+    [InlineData("nul \0", false)]
+    [InlineData("tab\t", false)]
+    [InlineData("bell \a", false)]
+    public void Plain_text_has_no_control_characters(string text, bool valid) =>
+        Assert.Equal(valid, PlainText.IsValid(text));
+
+    [Fact]
+    public void Plain_text_has_no_unpaired_surrogate()
+    {
+        // Built at run time: a lone surrogate in an attribute's string would not survive the test runner's serialization.
+        Assert.False(PlainText.IsValid("lone " + '\ud800' + " high"));
+        Assert.False(PlainText.IsValid("lone " + '\udc00' + " low"));
+        Assert.False(PlainText.IsValid("ends with " + '\ud800'));
+    }
 }
