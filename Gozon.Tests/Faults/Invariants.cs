@@ -47,7 +47,8 @@ public static class Invariants
     private const string Unsettled =
         "SELECT count(*) FROM outbox_messages WHERE published_at IS NULL OR created_at > now() - interval '2 seconds'";
 
-    public static async Task<FaultOutcome> CheckAsync(FaultSystem system, OrderBurst burst, TimeSpan? timeout = null)
+    /// <param name="lostPayOrders">PayOrders the scenario removed from the broker on purpose: sent, but never to be handled.</param>
+    public static async Task<FaultOutcome> CheckAsync(FaultSystem system, OrderBurst burst, TimeSpan? timeout = null, long lostPayOrders = 0)
     {
         await using var orders = await system.OpenDatabaseAsync("orders-db");
         await using var payments = await system.OpenDatabaseAsync("payments-db");
@@ -63,8 +64,12 @@ public static class Invariants
                 OrdersOutbox = await CountAsync(orders, Unsettled, users),
                 PaymentsOutbox = await CountAsync(payments, Unsettled, users),
                 Queued = await QueuedAsync(channel, Queues),
+                // A PayOrder a consumer holds (one Orders sent again just before the first answer came, or one waiting out
+                // a database failure) is in no queue's count: every one sent must be in Payments' inbox.
+                PayOrdersInFlight = await CountAsync(orders, "SELECT count(*) FROM outbox_messages WHERE type = 'PayOrder'", users)
+                    - await CountAsync(payments, "SELECT count(*) FROM inbox_messages WHERE type = 'PayOrder'", users) - lostPayOrders,
             },
-            state => state.New + state.OrdersOutbox + state.PaymentsOutbox + state.Queued == 0,
+            state => state.New + state.OrdersOutbox + state.PaymentsOutbox + state.Queued + state.PayOrdersInFlight == 0,
             "the system to be quiet (orders final, outboxes sent, queues empty)",
             timeout ?? TimeSpan.FromMinutes(3));
         var timeToQuiesce = quiet.Elapsed;

@@ -27,11 +27,8 @@ public sealed class LostMessageTests(ITestOutputHelper output)
     [Fact]
     public async Task PayOrders_removed_from_the_broker_are_sent_again_and_every_order_ends_debited_once()
     {
-        await using var system = await FaultSystem.StartAsync("lost-pay-orders", QuickPaymentRequests);
-        var burst = new OrderBurst(system.Gateway, Users, Orders);
-        await burst.OpenAccountsAsync();
-        await system.App.StopAsync("payments");
-        await burst.PlaceAsync();
+        var (system, burst) = await PlaceWhilePaymentsIsDownAsync("lost-pay-orders");
+        await using var _ = system;
 
         // As after an operator's purge or a broker that lost its disk: every PayOrder sent so far is gone.
         await using var broker = await system.ConnectBrokerAsync();
@@ -40,7 +37,7 @@ public sealed class LostMessageTests(ITestOutputHelper output)
         var purged = await channel.QueuePurgeAsync(PayOrderQueue);
         await system.App.StartAsync("payments");
 
-        var outcome = await Invariants.CheckAsync(system, burst);
+        var outcome = await Invariants.CheckAsync(system, burst, lostPayOrders: purged);
         output.WriteLine(FaultFigures.Record("PayOrders purged while Payments was down", outcome, (int)purged, system.Restarts, burst) + $"  {outcome}");
         Assert.True(purged >= Orders, $"only {purged} PayOrders were purged");
         outcome.AssertHolds();
@@ -49,11 +46,8 @@ public sealed class LostMessageTests(ITestOutputHelper output)
     [Fact]
     public async Task PayOrders_dead_lettered_are_sent_again_and_every_order_ends_debited_once()
     {
-        await using var system = await FaultSystem.StartAsync("dead-lettered-pay-orders", QuickPaymentRequests);
-        var burst = new OrderBurst(system.Gateway, Users, Orders);
-        await burst.OpenAccountsAsync();
-        await system.App.StopAsync("payments");
-        await burst.PlaceAsync();
+        var (system, burst) = await PlaceWhilePaymentsIsDownAsync("dead-lettered-pay-orders");
+        await using var _ = system;
 
         await using var broker = await system.ConnectBrokerAsync();
         await using var channel = await broker.CreateChannelAsync();
@@ -61,7 +55,7 @@ public sealed class LostMessageTests(ITestOutputHelper output)
         var moved = await DeadLetterAllAsync(channel, PayOrderQueue);
         await system.App.StartAsync("payments");
 
-        var outcome = await Invariants.CheckAsync(system, burst);
+        var outcome = await Invariants.CheckAsync(system, burst, lostPayOrders: moved);
         output.WriteLine(FaultFigures.Record("PayOrders dead-lettered", outcome, moved, system.Restarts, burst) + $"  {outcome}");
         outcome.AssertHolds(expectedDeadLetters: moved);
     }
@@ -69,11 +63,8 @@ public sealed class LostMessageTests(ITestOutputHelper output)
     [Fact]
     public async Task Payment_results_dead_lettered_are_asked_for_again_and_every_order_ends_debited_once()
     {
-        await using var system = await FaultSystem.StartAsync("dead-lettered-results", QuickPaymentRequests);
-        var burst = new OrderBurst(system.Gateway, Users, Orders);
-        await burst.OpenAccountsAsync();
-        await system.App.StopAsync("payments");
-        await burst.PlaceAsync();
+        var (system, burst) = await PlaceWhilePaymentsIsDownAsync("dead-lettered-results");
+        await using var _ = system;
         await system.App.StopAsync("orders");
 
         // Payments pays every order while Orders is down; then the results are dead-lettered unread.
@@ -88,6 +79,25 @@ public sealed class LostMessageTests(ITestOutputHelper output)
         output.WriteLine(FaultFigures.Record("payment results dead-lettered", outcome, moved, system.Restarts, burst) + $"  {outcome}");
         Assert.True(moved >= Orders, $"only {moved} results were dead-lettered");
         outcome.AssertHolds(expectedDeadLetters: moved);
+    }
+
+    /// <summary>A system of its own, the burst's accounts opened, Payments stopped, then every order placed.</summary>
+    private static async Task<(FaultSystem System, OrderBurst Burst)> PlaceWhilePaymentsIsDownAsync(string scenario)
+    {
+        var system = await FaultSystem.StartAsync(scenario, QuickPaymentRequests);
+        try
+        {
+            var burst = new OrderBurst(system.Gateway, Users, Orders);
+            await burst.OpenAccountsAsync();
+            await system.App.StopAsync("payments");
+            await burst.PlaceAsync();
+            return (system, burst);
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
     }
 
     private static Task WaitForQueuedAsync(IChannel channel, string queue, int count) =>
