@@ -11,7 +11,7 @@ public sealed class PaymentRequestOptions
     /// How long an order may stay <c>New</c> before <c>PayOrder</c> is sent again: longer than a payment takes under load
     /// (the bench's closed loop queues for ~1 s), short enough that a lost message costs a shopper seconds, not forever.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PaymentTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The wait between requests doubles from <see cref="PaymentTimeout"/> up to this.</summary>

@@ -67,7 +67,8 @@ public static class Invariants
                 // A PayOrder a consumer holds (one Orders sent again just before the first answer came, or one waiting out
                 // a database failure) is in no queue's count: every one sent must be in Payments' inbox.
                 PayOrdersInFlight = await CountAsync(orders, "SELECT count(*) FROM outbox_messages WHERE type = 'PayOrder'", users)
-                    - await CountAsync(payments, "SELECT count(*) FROM inbox_messages WHERE type = 'PayOrder'", users) - lostPayOrders,
+                    - await CountAsync(payments, "SELECT count(*) FROM inbox_messages WHERE type = 'PayOrder'", users) - lostPayOrders
+                    - await QueuedAsync(channel, ["payments.pay-order.dlq"]), // dead letters are counted (and judged) below
             },
             state => state.New + state.OrdersOutbox + state.PaymentsOutbox + state.Queued + state.PayOrdersInFlight == 0,
             "the system to be quiet (orders final, outboxes sent, queues empty)",
