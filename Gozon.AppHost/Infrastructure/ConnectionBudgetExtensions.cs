@@ -40,6 +40,7 @@ public static class ConnectionBudgetExtensions
             });
     }
 
-    private static int ReplicaCount(IResource resource) =>
+    /// <summary>The resource's replicas in the model (<c>WithReplicas</c>), 1 when it has none.</summary>
+    public static int ReplicaCount(this IResource resource) =>
         resource.TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) ? replicas.Replicas : 1;
 }

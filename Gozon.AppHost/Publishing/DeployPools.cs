@@ -30,8 +30,7 @@ internal sealed class DeployPools
         }
 
         var budget = clients[0].Annotation!.Budget;
-        var replicas = clients.Sum(c => Math.Max(budget.DeployReplicas,
-            c.Resource.TryGetLastAnnotation<ReplicaAnnotation>(out var r) ? r.Replicas : 1));
+        var replicas = clients.Sum(c => Math.Max(budget.DeployReplicas, c.Resource.ReplicaCount()));
         return new DeployPools(budget, replicas);
     }
 

@@ -14,7 +14,8 @@ public sealed partial class ConnectionBudgetCheck(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var pool = options.MaxPoolSize ?? new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize;
+        // The data source's own string, not the option: a connection string that sets its pool size wins over the budget.
+        var pool = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize;
         var planned = options.PlannedConnections ?? pool;
         try
         {
