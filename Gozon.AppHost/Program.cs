@@ -17,7 +17,7 @@ var connections = ConnectionBudget.FromConfiguration(builder.Configuration);
 var postgres = builder.AddPostgresServer("postgres", mode, connections.MaxConnections, persistent);
 var ordersDb = postgres.AddDatabase("orders-db", databaseName: "orders_db");
 var paymentsDb = postgres.AddDatabase("payments-db", databaseName: "payments_db");
-var rabbitmq = builder.AddRabbitMQServer("rabbitmq", mode, persistent);
+var rabbitmq = builder.AddRabbitMQServer("rabbitmq", mode, persistent).WithDeadLetterRedrive();
 
 var orders = builder.AddProject<Projects.Gozon_Orders>("orders")
     .WithReference(ordersDb)

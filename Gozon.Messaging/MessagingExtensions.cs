@@ -1,11 +1,13 @@
 using Gozon.Messaging.Broker;
 using Gozon.Messaging.Contracts;
+using Gozon.Messaging.DeadLetters;
 using Gozon.Messaging.Inbox;
 using Gozon.Messaging.Outbox;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,12 +18,14 @@ namespace Gozon.Messaging;
 public static class MessagingExtensions
 {
     /// <summary>
-    /// The broker connection (its factory, client logs and tracing from Aspire.RabbitMQ.Client), its health check,
-    /// and the shared topology.
+    /// The broker connections (their factory, client logs and tracing from Aspire.RabbitMQ.Client), their health
+    /// check, the shared topology, and the watch on the dead-letter queues of the queues the service consumes.
     /// </summary>
     public static IHostApplicationBuilder AddRabbitMqMessaging(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName);
+        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         var connectionName = builder.Configuration.GetSection(MessagingOptions.SectionName).Get<MessagingOptions>()?.ConnectionName
             ?? new MessagingOptions().ConnectionName;
         builder.AddRabbitMQClient(connectionName, settings =>
@@ -44,13 +48,18 @@ public static class MessagingExtensions
             factory.NetworkRecoveryInterval = TimeSpan.FromSeconds(2);
             factory.ClientProvidedName ??= AppDomain.CurrentDomain.FriendlyName;
         });
-        // RabbitMqConnection is the one connection: resolving Aspire's as well would open a second one.
+        // BrokerConnections holds the connections: resolving Aspire's as well would open another one.
         builder.Services.RemoveAll<IConnection>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<RabbitMqConnection>();
+        builder.Services.TryAddSingleton<BrokerConnections>();
         builder.Services.TryAddSingleton<MessageDispatcher>();
-        // Answers from the connection's state: a probe never waits for the broker, which may be down at start.
-        builder.Services.AddHealthChecks().AddCheck<RabbitMqHealthCheck>("rabbitmq");
+        builder.Services.TryAddSingleton<DeliveryForwarder>();
+        builder.Services.TryAddSingleton<DeadLetterMonitor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DeadLetterMonitor>());
+        builder.Services.AddHealthChecks()
+            .AddCheck<RabbitMqHealthCheck>("rabbitmq")
+            .Add(new HealthCheckRegistration("dead-letters", services => services.GetRequiredService<DeadLetterMonitor>(),
+                failureStatus: null, tags: null));
         return builder;
     }
 
@@ -79,6 +88,7 @@ public static class MessagingExtensions
 
     public static IHostApplicationBuilder AddQueueConsumer(this IHostApplicationBuilder builder, string queue)
     {
+        builder.Services.AddSingleton(new ConsumedQueue(queue));
         builder.Services.AddSingleton<IHostedService>(services => ActivatorUtilities.CreateInstance<QueueConsumer>(services, queue));
         return builder;
     }

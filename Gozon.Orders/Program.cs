@@ -2,6 +2,7 @@ using Gozon.Messaging;
 using Gozon.Messaging.Broker;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Database;
+using Gozon.Messaging.DeadLetters;
 using Gozon.Orders.Data;
 using Gozon.Orders.LiveStatus;
 using Gozon.Orders.Orders;
@@ -22,10 +23,15 @@ builder.AddOrderLiveStatus();
 builder.AddPaymentRequestRetries();
 
 var app = builder.Build();
+if (await RedriveCommand.TryRunAsync(app, args))
+{
+    await app.DisposeAsync();
+    return;
+}
 
 app.UseApiDefaults();
 app.MapDefaultEndpoints();
 app.MapOrderEndpoints();
 app.MapOrderLiveStatus();
 
-app.Run();
+await app.RunAsync();

@@ -2,6 +2,7 @@ using Gozon.Messaging;
 using Gozon.Messaging.Broker;
 using Gozon.Messaging.Contracts;
 using Gozon.Messaging.Database;
+using Gozon.Messaging.DeadLetters;
 using Gozon.Payments.Accounts;
 using Gozon.Payments.Data;
 using Gozon.Payments.Payments;
@@ -18,9 +19,14 @@ builder.AddInboxCleaner();
 builder.AddQueueConsumer(BrokerTopology.PayOrderQueue);
 
 var app = builder.Build();
+if (await RedriveCommand.TryRunAsync(app, args))
+{
+    await app.DisposeAsync();
+    return;
+}
 
 app.UseApiDefaults();
 app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
 
-app.Run();
+await app.RunAsync();

@@ -37,6 +37,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Gozon.ServiceDefaults.Faults.CrashPoints>();
         builder.Services.AddSingleton<Gozon.ServiceDefaults.Faults.DuplicatePublishing>();
+        builder.Services.AddSingleton<Gozon.ServiceDefaults.Faults.FailingHandlers>();
         return builder;
     }
 

@@ -174,7 +174,7 @@ public sealed class GozonApp : IAsyncDisposable
     /// <summary>Aspire's start command on every replica; returns when all are healthy.</summary>
     public async Task StartAsync(string resourceName, CancellationToken cancellationToken = default)
     {
-        await ExecuteAsync(resourceName, KnownResourceCommands.StartCommand, cancellationToken);
+        await ExecuteCommandAsync(resourceName, KnownResourceCommands.StartCommand, cancellationToken);
         await WaitForHealthyAsync(resourceName, cancellationToken);
     }
 
@@ -228,14 +228,14 @@ public sealed class GozonApp : IAsyncDisposable
     private IEnumerable<string> InstanceIds(IResource resource) =>
         _instances.Where(instance => ReferenceEquals(instance.Value, resource)).Select(instance => instance.Key).Order(StringComparer.Ordinal);
 
-    private async Task ExecuteAsync(string resourceName, string command, CancellationToken cancellationToken)
+    /// <summary>Runs one of the resource's commands, as the dashboard's button would; returns the command's message.</summary>
+    public async Task<string?> ExecuteCommandAsync(string resourceName, string command, CancellationToken cancellationToken = default)
     {
         var commands = _app.Services.GetRequiredService<ResourceCommandService>();
         var result = await commands.ExecuteCommandAsync(Resource(resourceName), command, cancellationToken);
-        if (!result.Success)
-        {
-            throw new InvalidOperationException($"{command} on '{resourceName}' failed: {result.Message}");
-        }
+        return result.Success
+            ? result.Message
+            : throw new InvalidOperationException($"{command} on '{resourceName}' failed: {result.Message}");
     }
 
     /// <summary>Waits for the condition on the resource's replicas, for two minutes at most unless the caller's token ends it sooner.</summary>

@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 
 namespace Gozon.Messaging.Broker;
 
 /// <summary>
-/// The service's one AMQP connection, made from the connection factory Aspire.RabbitMQ.Client configured. The first
-/// caller connects, retrying with back-off until the broker answers, so a service starts (and takes HTTP requests)
-/// before RabbitMQ does; afterwards the client's automatic recovery reconnects and restores channels and consumers.
+/// One AMQP connection of the service (see <see cref="BrokerConnections"/>), made from the connection factory
+/// Aspire.RabbitMQ.Client configured. The first caller connects, retrying with back-off until the broker answers, so a
+/// service starts (and takes HTTP requests) before RabbitMQ does; afterwards the client's automatic recovery reconnects
+/// and restores channels and consumers.
 /// </summary>
 /// <remarks>
 /// Not Aspire's <see cref="IConnection"/> singleton: that one connects while it is being resolved, blocking the
@@ -16,11 +16,15 @@ namespace Gozon.Messaging.Broker;
 /// </remarks>
 public sealed partial class RabbitMqConnection(
     IConnectionFactory factory,
-    IOptions<MessagingOptions> options,
+    string purpose,
+    MessagingOptions options,
     ILogger<RabbitMqConnection> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private IConnection? _connection;
+
+    /// <summary>What the connection carries ("publish" or "consume"), in its client name and in logs.</summary>
+    public string Purpose => purpose;
 
     public bool IsOpen => _connection?.IsOpen ?? false;
 
@@ -62,23 +66,45 @@ public sealed partial class RabbitMqConnection(
             IConnection? connection = null;
             try
             {
-                connection = await factory.CreateConnectionAsync(cancellationToken);
+                connection = await factory.CreateConnectionAsync($"{factory.ClientProvidedName} ({purpose})", cancellationToken);
                 await using (var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken))
                 {
                     await BrokerTopology.DeclareAsync(channel, cancellationToken);
                 }
 
-                LogConnected(endpoint);
+                LogConnected(purpose, endpoint);
                 return connection;
             }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception exception)
             {
-                // A connection whose topology failed is not kept: the next attempt starts afresh.
-                connection?.Dispose();
-                var delay = Backoff.Delay(attempt, options.Value.MaxRetryDelay);
-                LogConnectFailed(exception, endpoint, delay);
+                // A connection whose topology failed (or whose start was cancelled) is not kept: the next attempt
+                // starts afresh, and the socket and the client's recovery loop must not outlive it.
+                if (connection is not null)
+                {
+                    await AbortQuietlyAsync(connection);
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+
+                var delay = Backoff.Delay(attempt, options.MaxRetryDelay);
+                LogConnectFailed(exception, purpose, endpoint, delay);
                 await Task.Delay(delay, cancellationToken);
             }
+        }
+    }
+
+    private static async Task AbortQuietlyAsync(IConnection connection)
+    {
+        try
+        {
+            await connection.AbortAsync(TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            await connection.DisposeAsync();
         }
     }
 
@@ -86,16 +112,29 @@ public sealed partial class RabbitMqConnection(
     {
         if (_connection is { } connection)
         {
-            await connection.CloseAsync();
-            connection.Dispose();
+            try
+            {
+                await connection.CloseAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogCloseFailed(exception, purpose);
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
         }
 
         _connectLock.Dispose();
     }
 
-    [LoggerMessage(LogLevel.Information, "Connected to RabbitMQ at {Endpoint}; topology declared")]
-    private partial void LogConnected(string endpoint);
+    [LoggerMessage(LogLevel.Information, "Connected to RabbitMQ ({Purpose}) at {Endpoint}; topology declared")]
+    private partial void LogConnected(string purpose, string endpoint);
 
-    [LoggerMessage(LogLevel.Warning, "RabbitMQ at {Endpoint} is not reachable yet; retrying in {Delay}")]
-    private partial void LogConnectFailed(Exception exception, string endpoint, TimeSpan delay);
+    [LoggerMessage(LogLevel.Warning, "RabbitMQ ({Purpose}) at {Endpoint} is not reachable yet; retrying in {Delay}")]
+    private partial void LogConnectFailed(Exception exception, string purpose, string endpoint, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Debug, "Closing the {Purpose} connection to RabbitMQ failed")]
+    private partial void LogCloseFailed(Exception exception, string purpose);
 }

@@ -3,7 +3,11 @@ using RabbitMQ.Client.Events;
 
 namespace Gozon.Messaging;
 
-/// <summary>The envelope of a delivery: what the broker says about the message, read once.</summary>
+/// <summary>
+/// The envelope of a delivery: what the broker says about the message, read once. <see cref="DeliveryCount"/> is the
+/// broker's count of this copy's earlier deliveries; <see cref="HandlerFailures"/> and <see cref="Redeliveries"/> are
+/// carried across the copies Gozon re-publishes (retries and redeliveries).
+/// </summary>
 public sealed record IncomingMessage(
     Guid MessageId,
     string Type,
@@ -11,8 +15,14 @@ public sealed record IncomingMessage(
     string? TraceParent,
     string? TraceState,
     long DeliveryCount,
-    ReadOnlyMemory<byte> Body)
+    ReadOnlyMemory<byte> Body,
+    int HandlerFailures = 0,
+    long Redeliveries = 0,
+    long Redrives = 0)
 {
+    /// <summary>Every time the message came back unsettled, over all its copies.</summary>
+    public long UnsettledReturns => Redeliveries + DeliveryCount;
+
     /// <summary>Reads the envelope, or says why the delivery cannot be a Gozon message.</summary>
     public static bool TryRead(BasicDeliverEventArgs delivery, out IncomingMessage? message, out string? error)
     {
@@ -37,11 +47,26 @@ public sealed record IncomingMessage(
             properties.CorrelationId,
             HeaderString(headers, MessageHeaders.TraceParent),
             HeaderString(headers, MessageHeaders.TraceState),
-            headers?.TryGetValue(MessageHeaders.DeliveryCount, out var count) == true && count is long n ? n : 0,
-            delivery.Body.ToArray());
+            HeaderNumber(headers, MessageHeaders.DeliveryCount),
+            delivery.Body.ToArray(),
+            (int)Math.Clamp(HeaderNumber(headers, MessageHeaders.HandlerFailures), 0, int.MaxValue),
+            Math.Max(0, HeaderNumber(headers, MessageHeaders.Redeliveries)),
+            Math.Max(0, HeaderNumber(headers, MessageHeaders.Redrives)));
         error = null;
         return true;
     }
+
+    private static long HeaderNumber(IDictionary<string, object?>? headers, string name) =>
+        headers?.TryGetValue(name, out var value) == true
+            ? value switch
+            {
+                long n => n,
+                int n => n,
+                short n => n,
+                byte n => n,
+                _ => 0,
+            }
+            : 0;
 
     private static string? HeaderString(IDictionary<string, object?>? headers, string name) =>
         headers?.TryGetValue(name, out var value) == true

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Gozon.Messaging.Broker;
 using Gozon.ServiceDefaults.Api;
+using Gozon.ServiceDefaults.Faults;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,27 +14,32 @@ public enum DeliveryOutcome
     Ack,
     /// <summary>Cannot ever succeed: reject without requeue, the broker dead-letters it.</summary>
     DeadLetter,
-    /// <summary>Failed for a reason of its own: requeue; the queue's delivery limit bounds the attempts.</summary>
-    Requeue,
+    /// <summary>The handler failed for a reason of its own: try again after <see cref="DispatchResult.RetryDelay"/>.</summary>
+    RetryLater,
     /// <summary>Shutting down mid-handling: requeue without blame.</summary>
     Abandon,
+    /// <summary>Already settled by the consumer (a fresh copy was published in its place): ack.</summary>
+    Settled,
 }
 
-/// <summary>What to do with a delivery, and for a dead letter, why.</summary>
-public readonly record struct DispatchResult(DeliveryOutcome Outcome, string? Reason = null)
+/// <summary>What to do with a delivery: for a dead letter, why; for a retry, when.</summary>
+public readonly record struct DispatchResult(DeliveryOutcome Outcome, string? Reason = null, TimeSpan RetryDelay = default)
 {
     public static readonly DispatchResult Ack = new(DeliveryOutcome.Ack);
     public static readonly DispatchResult Abandon = new(DeliveryOutcome.Abandon);
+    public static readonly DispatchResult Settled = new(DeliveryOutcome.Settled);
 }
 
 /// <summary>
-/// Turns one delivery into a handler call. Transient failures (database or broker away) are retried here
-/// with back-off for as long as it takes, because they are not the message's fault and must not use up
-/// its delivery limit; anything else is requeued and eventually dead-lettered by the broker.
+/// Turns one delivery into a handler call. Transient failures (database or broker away) are retried here with back-off
+/// for as long as it takes, because they are not the message's fault and must not use up its attempts. Any other
+/// failure is retried later with back-off, up to <see cref="MessagingOptions.MaxHandlerAttempts"/>, then dead-lettered
+/// with the last exception as the reason.
 /// </summary>
 public sealed partial class MessageDispatcher(
     IServiceScopeFactory scopeFactory,
     IEnumerable<MessageHandlerRegistration> registrations,
+    FailingHandlers failingHandlers,
     TimeProvider timeProvider,
     IOptions<MessagingOptions> options,
     ILogger<MessageDispatcher> logger)
@@ -64,6 +69,7 @@ public sealed partial class MessageDispatcher(
         {
             try
             {
+                failingHandlers.Reach(envelope.HandlerFailures, redriven: envelope.Redrives > 0);
                 await using var scope = scopeFactory.CreateAsyncScope();
                 await registration.Invoke(scope.ServiceProvider, message, envelope, cancellationToken);
                 return DispatchResult.Ack;
@@ -92,16 +98,16 @@ public sealed partial class MessageDispatcher(
             catch (Exception exception)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-                // On its last delivery the message goes to the dead-letter queue from here, so the reason travels
-                // with it instead of the broker's bare "delivery_limit".
-                if (envelope.DeliveryCount + 1 >= BrokerTopology.DeliveryLimit)
+                var failures = envelope.HandlerFailures + 1;
+                if (failures >= options.Value.MaxHandlerAttempts)
                 {
                     return DeadLetter(activity, queue, envelope,
-                        $"failed on each of {envelope.DeliveryCount + 1} deliveries, last with {exception.GetType().Name}: {exception.Message}");
+                        $"failed on each of {failures} attempts, last with {exception.GetType().Name}: {exception.Message}");
                 }
 
-                LogHandlerFailed(exception, envelope.Type, envelope.MessageId, envelope.DeliveryCount);
-                return new DispatchResult(DeliveryOutcome.Requeue);
+                var delay = Backoff.Delay(failures - 1, options.Value.RetryDelay, options.Value.MaxRetryDelay);
+                LogHandlerFailed(exception, envelope.Type, envelope.MessageId, failures, options.Value.MaxHandlerAttempts, delay);
+                return new DispatchResult(DeliveryOutcome.RetryLater, RetryDelay: delay);
             }
         }
     }
@@ -119,6 +125,6 @@ public sealed partial class MessageDispatcher(
     [LoggerMessage(LogLevel.Warning, "Transient failure handling {MessageType} {MessageId} (attempt {Attempt}); retrying in {Delay}")]
     private partial void LogTransientFailure(Exception exception, string messageType, Guid messageId, int attempt, TimeSpan delay);
 
-    [LoggerMessage(LogLevel.Error, "Handling {MessageType} {MessageId} failed (previous deliveries: {DeliveryCount}); requeueing")]
-    private partial void LogHandlerFailed(Exception exception, string messageType, Guid messageId, long deliveryCount);
+    [LoggerMessage(LogLevel.Error, "Handling {MessageType} {MessageId} failed (attempt {Attempt} of {MaxAttempts}); retrying in {Delay}")]
+    private partial void LogHandlerFailed(Exception exception, string messageType, Guid messageId, int attempt, int maxAttempts, TimeSpan delay);
 }

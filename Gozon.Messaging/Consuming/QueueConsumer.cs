@@ -14,8 +14,9 @@ namespace Gozon.Messaging;
 /// </summary>
 public sealed partial class QueueConsumer(
     string queue,
-    RabbitMqConnection connection,
+    BrokerConnections connections,
     MessageDispatcher dispatcher,
+    DeliveryForwarder forwarder,
     TimeProvider timeProvider,
     CrashPoints crashPoints,
     IOptions<MessagingOptions> options,
@@ -32,7 +33,7 @@ public sealed partial class QueueConsumer(
             {
                 channel = await StartConsumingAsync(stoppingToken);
                 failures = 0;
-                while (!connection.IsClosedForGood(channel))
+                while (!connections.Consuming.IsClosedForGood(channel))
                 {
                     await Task.Delay(ChannelCheckInterval, timeProvider, stoppingToken);
                 }
@@ -61,10 +62,10 @@ public sealed partial class QueueConsumer(
 
     private async Task<IChannel> StartConsumingAsync(CancellationToken stoppingToken)
     {
-        var amqp = await connection.GetConnectionAsync(stoppingToken);
+        var amqp = await connections.Consuming.GetConnectionAsync(stoppingToken);
+        // No publishing on this channel: retries and dead letters go out on the publishing connection.
         var channel = await amqp.CreateChannelAsync(
-            // Confirms are for dead letters, the only thing a consumer publishes.
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true,
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false,
                 consumerDispatchConcurrency: options.Value.ConsumerConcurrency),
             stoppingToken);
         await channel.BasicQosAsync(0, options.Value.Prefetch, global: false, stoppingToken);
@@ -77,7 +78,7 @@ public sealed partial class QueueConsumer(
 
     private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
-        var result = await DecideAsync(delivery, stoppingToken);
+        var (result, envelope) = await DecideAsync(delivery, stoppingToken);
         try
         {
             switch (result.Outcome)
@@ -86,8 +87,15 @@ public sealed partial class QueueConsumer(
                     crashPoints.Reach(CrashPoints.ConsumerCommittedBeforeAck(queue));
                     await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
                     break;
+                case DeliveryOutcome.Settled:
+                    await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
+                    break;
                 case DeliveryOutcome.DeadLetter:
                     await DeadLetterAsync(channel, delivery, result.Reason ?? "rejected");
+                    break;
+                case DeliveryOutcome.RetryLater:
+                    await forwarder.RetryLaterAsync(queue, delivery, envelope!, result.RetryDelay, CancellationToken.None);
+                    await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
                     break;
                 default:
                     await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
@@ -96,23 +104,58 @@ public sealed partial class QueueConsumer(
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // The channel went away after the effect committed: the broker redelivers and the
-            // handler's idempotency turns the redelivery into a no-op.
+            // The channel went away after the effect committed, or the retry copy was not confirmed: the broker
+            // redelivers, and the handler's idempotency turns a redelivery of a handled message into a no-op.
             LogSettleFailed(exception, queue, delivery.DeliveryTag, result.Outcome);
         }
     }
 
-    private async Task<DispatchResult> DecideAsync(BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
+    private async Task<(DispatchResult Result, IncomingMessage? Envelope)> DecideAsync(
+        BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
         // Checked before anything is copied or parsed: a peer's runaway message must not cost memory per retry.
         if (delivery.Body.Length > options.Value.MaxMessageBytes)
         {
-            return Malformed(delivery, $"body of {delivery.Body.Length} bytes exceeds the limit of {options.Value.MaxMessageBytes} bytes");
+            return (Malformed(delivery, $"body of {delivery.Body.Length} bytes exceeds the limit of {options.Value.MaxMessageBytes} bytes"), null);
         }
 
-        return IncomingMessage.TryRead(delivery, out var envelope, out var error)
-            ? await dispatcher.DispatchAsync(queue, envelope!, stoppingToken)
-            : Malformed(delivery, error!);
+        if (!IncomingMessage.TryRead(delivery, out var envelope, out var error))
+        {
+            return (Malformed(delivery, error!), null);
+        }
+
+        if (envelope!.UnsettledReturns >= options.Value.MaxUnsettledRedeliveries)
+        {
+            LogTooManyReturns(envelope.MessageId, envelope.Type, queue, envelope.UnsettledReturns);
+            return (new DispatchResult(DeliveryOutcome.DeadLetter,
+                $"came back unsettled {envelope.UnsettledReturns} times: it may crash or stall the consumer that takes it"), envelope);
+        }
+
+        if (envelope.DeliveryCount > 0 && await TryRedeliverAsync(delivery, envelope))
+        {
+            return (DispatchResult.Settled, envelope);
+        }
+
+        return (await dispatcher.DispatchAsync(queue, envelope, stoppingToken), envelope);
+    }
+
+    /// <summary>
+    /// A message that came back unsettled (its consumer crashed, lost its connection or stopped) goes back into the
+    /// queue as a new copy whose header carries the count, so the crashes of other messages never spend the queue's
+    /// delivery limit on it. If the copy cannot be published, the message is handled as it is.
+    /// </summary>
+    private async Task<bool> TryRedeliverAsync(BasicDeliverEventArgs delivery, IncomingMessage envelope)
+    {
+        try
+        {
+            await forwarder.RedeliverAsync(queue, delivery, envelope, CancellationToken.None);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogRedeliverFailed(exception, envelope.MessageId, queue);
+            return false;
+        }
     }
 
     private DispatchResult Malformed(BasicDeliverEventArgs delivery, string reason)
@@ -125,7 +168,7 @@ public sealed partial class QueueConsumer(
     {
         try
         {
-            await DeadLetterMover.MoveAsync(channel, queue, delivery, reason, timeProvider.GetUtcNow(), CancellationToken.None);
+            await forwarder.DeadLetterAsync(queue, delivery, reason, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException && channel.IsOpen)
         {
@@ -133,7 +176,10 @@ public sealed partial class QueueConsumer(
             // rather than hold up the queue.
             LogDeadLetterCopyFailed(exception, queue, delivery.BasicProperties.MessageId);
             await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None);
+            return;
         }
+
+        await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None);
     }
 
     private async Task CloseQuietlyAsync(IChannel channel)
@@ -172,6 +218,12 @@ public sealed partial class QueueConsumer(
 
     [LoggerMessage(LogLevel.Warning, "Could not settle delivery {DeliveryTag} on {Queue} as {Outcome}; it will be redelivered")]
     private partial void LogSettleFailed(Exception exception, string queue, ulong deliveryTag, DeliveryOutcome outcome);
+
+    [LoggerMessage(LogLevel.Warning, "Message {MessageId} ({MessageType}) came back unsettled to {Queue} {Returns} times; dead-lettering it")]
+    private partial void LogTooManyReturns(Guid messageId, string messageType, string queue, long returns);
+
+    [LoggerMessage(LogLevel.Warning, "Could not re-publish redelivered message {MessageId} to {Queue}; handling it as it is")]
+    private partial void LogRedeliverFailed(Exception exception, Guid messageId, string queue);
 
     [LoggerMessage(LogLevel.Debug, "Closing the channel of {Queue} failed")]
     private partial void LogCloseFailed(Exception exception, string queue);

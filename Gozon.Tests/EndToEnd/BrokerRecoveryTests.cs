@@ -24,7 +24,7 @@ public sealed class BrokerRecoveryTests(GozonAppFixture system) : IAsyncLifetime
     private BrokerClient _broker = null!;
     private AmqpCuttingProxy _proxy = null!;
     private IConfiguration _configuration = null!;
-    private RabbitMqConnection _connection = null!;
+    private BrokerConnections _connection = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,7 +32,7 @@ public sealed class BrokerRecoveryTests(GozonAppFixture system) : IAsyncLifetime
         _broker = await BrokerClient.ConnectAsync(brokerUri);
         _proxy = AmqpCuttingProxy.Start(brokerUri);
         _configuration = BrokerConfiguration.For(_proxy.Uri.ToString());
-        _connection = new RabbitMqConnection(BrokerConfiguration.ConnectionFactory(_configuration), _options, NullLogger<RabbitMqConnection>.Instance);
+        _connection = new BrokerConnections(BrokerConfiguration.ConnectionFactory(_configuration), _options, NullLogger<RabbitMqConnection>.Instance);
     }
 
     public async Task DisposeAsync()
@@ -45,7 +45,7 @@ public sealed class BrokerRecoveryTests(GozonAppFixture system) : IAsyncLifetime
     [Fact]
     public async Task After_a_dropped_connection_the_outbox_sender_waits_for_recovery_and_keeps_one_channel()
     {
-        await using var sender = new OutboxBrokerSender(_connection, new DuplicatePublishing(_configuration), TimeProvider.System);
+        await using var sender = new OutboxBrokerSender(_connection, new DuplicatePublishing(_configuration), TimeProvider.System, _options);
         var type = $"RecoveryProbe{Guid.NewGuid():N}";
         var tap = await _broker.TapAsync(type);
         Assert.All(await sender.SendAsync([Probe(type, "before")], CancellationToken.None), Assert.Null);
@@ -65,15 +65,16 @@ public sealed class BrokerRecoveryTests(GozonAppFixture system) : IAsyncLifetime
     {
         var queue = await _broker.DeclareScratchQueueAsync();
         await using var services = new ServiceCollection().BuildServiceProvider();
-        var dispatcher = new MessageDispatcher(services.GetRequiredService<IServiceScopeFactory>(), [], TimeProvider.System,
+        var dispatcher = new MessageDispatcher(services.GetRequiredService<IServiceScopeFactory>(), [], new FailingHandlers(_configuration), TimeProvider.System,
             _options, NullLogger<MessageDispatcher>.Instance);
-        using var consumer = new QueueConsumer(queue, _connection, dispatcher, TimeProvider.System,
+        await using var forwarder = new DeliveryForwarder(_connection, TimeProvider.System, _options);
+        using var consumer = new QueueConsumer(queue, _connection, dispatcher, forwarder, TimeProvider.System,
             new CrashPoints(_configuration, NullLogger<CrashPoints>.Instance), _options, NullLogger<QueueConsumer>.Instance);
         await consumer.StartAsync(CancellationToken.None);
         await Eventually.UntilAsync(() => _broker.ConsumerCountAsync(queue), count => count == 1, "the consumer to subscribe");
 
         await DropConnectionAsync();
-        await Eventually.UntilAsync(() => _broker.ConsumerCountAsync(queue), count => count == 1 && _connection.IsOpen,
+        await Eventually.UntilAsync(() => _broker.ConsumerCountAsync(queue), count => count == 1 && _connection.Consuming.IsOpen,
             "recovery to subscribe the consumer again", RecoveryTimeout);
 
         // The consumer looks at its channel every 2 s: a wrong decision would open a second channel (and consumer)
@@ -89,7 +90,8 @@ public sealed class BrokerRecoveryTests(GozonAppFixture system) : IAsyncLifetime
     private async Task DropConnectionAsync()
     {
         _proxy.CutAll();
-        await Eventually.UntilAsync(() => Task.FromResult(_connection.IsOpen), open => !open, "the client to notice the drop");
+        await Eventually.UntilAsync(() => Task.FromResult(_connection.Publishing.IsOpen || _connection.Consuming.IsOpen), open => !open,
+            "the client to notice the drop");
     }
 
     private static PendingOutboxMessage Probe(string type, string correlationId) =>

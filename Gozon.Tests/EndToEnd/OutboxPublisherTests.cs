@@ -76,9 +76,9 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
         var tap = await _broker.TapAsync(type);
         var id = await AddPendingAsync(type, correlationId);
 
-        await using (var stalledConnection = new RabbitMqConnection(BrokerConfiguration.ConnectionFactory(_viaProxy), _options, NullLogger<RabbitMqConnection>.Instance))
+        await using (var stalledConnection = new BrokerConnections(BrokerConfiguration.ConnectionFactory(_viaProxy), _options, NullLogger<RabbitMqConnection>.Instance))
         {
-            await using var stalledSender = new OutboxBrokerSender(stalledConnection, new DuplicatePublishing(_viaProxy), TimeProvider.System);
+            await using var stalledSender = new OutboxBrokerSender(stalledConnection, new DuplicatePublishing(_viaProxy), TimeProvider.System, _options);
             await stalledSender.EnsureReadyAsync(CancellationToken.None);
             _proxy.Connections[^1].Stall();
             try
@@ -103,8 +103,8 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
             }
         }
 
-        await using var healthyConnection = new RabbitMqConnection(BrokerConfiguration.ConnectionFactory(_direct), _options, NullLogger<RabbitMqConnection>.Instance);
-        await using var healthySender = new OutboxBrokerSender(healthyConnection, new DuplicatePublishing(_direct), TimeProvider.System);
+        await using var healthyConnection = new BrokerConnections(BrokerConfiguration.ConnectionFactory(_direct), _options, NullLogger<RabbitMqConnection>.Instance);
+        await using var healthySender = new OutboxBrokerSender(healthyConnection, new DuplicatePublishing(_direct), TimeProvider.System, _options);
         Assert.Equal(1, await NewPublisher(healthySender).PublishPendingAsync(CancellationToken.None));
         Assert.True(await IsPublishedAsync(id));
         Assert.Equal(id.ToString(), (await _broker.TakeTappedAsync(tap, type, correlationId))?.MessageId);

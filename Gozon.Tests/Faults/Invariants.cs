@@ -63,7 +63,8 @@ public static class Invariants
                 New = await CountAsync(orders, "SELECT count(*) FROM orders WHERE user_id = ANY(@users) AND status = 'New'", users),
                 OrdersOutbox = await CountAsync(orders, Unsettled, users),
                 PaymentsOutbox = await CountAsync(payments, Unsettled, users),
-                Queued = await QueuedAsync(channel, Queues),
+                // Copies waiting out a retry delay are on their way back too.
+                Queued = await QueuedAsync(channel, [.. Queues, .. Queues.Select(q => q + ".retry")]),
                 // A PayOrder a consumer holds (one Orders sent again just before the first answer came, or one waiting out
                 // a database failure) is in no queue's count: every one sent must be in Payments' inbox.
                 PayOrdersInFlight = await CountAsync(orders, "SELECT count(*) FROM outbox_messages WHERE type = 'PayOrder'", users)

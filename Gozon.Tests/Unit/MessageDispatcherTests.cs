@@ -2,6 +2,8 @@ using System.Text;
 using Gozon.Messaging;
 using Gozon.Messaging.Broker;
 using Gozon.Messaging.Contracts;
+using Gozon.ServiceDefaults.Faults;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,27 +19,43 @@ public sealed class MessageDispatcherTests
     {
         var services = new ServiceCollection().AddScoped<IMessageHandler<PaymentSucceeded>, AlwaysFailingHandler>().BuildServiceProvider();
         _dispatcher = new MessageDispatcher(services.GetRequiredService<IServiceScopeFactory>(),
-            [MessageHandlerRegistration.For<PaymentSucceeded>()], TimeProvider.System,
+            [MessageHandlerRegistration.For<PaymentSucceeded>()], new FailingHandlers(new ConfigurationBuilder().Build()), TimeProvider.System,
             Options.Create(new MessagingOptions()), NullLogger<MessageDispatcher>.Instance);
     }
 
-    [Fact]
-    public async Task A_failing_handler_requeues_while_deliveries_are_left()
+    [Theory]
+    [InlineData(0, 1.0)]
+    [InlineData(1, 2.0)]
+    [InlineData(3, 8.0)]
+    public async Task A_failing_handler_is_retried_later_with_a_delay_that_doubles_per_failure(int earlierFailures, double seconds)
     {
-        var result = await _dispatcher.DispatchAsync("q", Envelope("PaymentSucceeded", deliveryCount: 0), CancellationToken.None);
+        var result = await _dispatcher.DispatchAsync("q", Envelope("PaymentSucceeded", deliveryCount: 0, failures: earlierFailures),
+            CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcome.Requeue, result.Outcome);
+        Assert.Equal(DeliveryOutcome.RetryLater, result.Outcome);
+        Assert.InRange(result.RetryDelay.TotalSeconds, seconds * 0.9, seconds * 1.1);
     }
 
     [Fact]
-    public async Task A_failing_handler_on_the_last_delivery_dead_letters_with_the_exception_as_reason()
+    public async Task Deliveries_that_came_back_unsettled_do_not_count_as_failures()
     {
-        var envelope = Envelope("PaymentSucceeded", deliveryCount: BrokerTopology.DeliveryLimit - 1);
+        var envelope = Envelope("PaymentSucceeded", deliveryCount: BrokerTopology.DeliveryLimit - 1) with { Redeliveries = 30 };
+
+        var result = await _dispatcher.DispatchAsync("q", envelope, CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcome.RetryLater, result.Outcome);
+    }
+
+    [Fact]
+    public async Task A_failing_handler_on_its_last_attempt_dead_letters_with_the_exception_as_reason()
+    {
+        var attempts = new MessagingOptions().MaxHandlerAttempts;
+        var envelope = Envelope("PaymentSucceeded", deliveryCount: 0, failures: attempts - 1);
 
         var result = await _dispatcher.DispatchAsync("q", envelope, CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.DeadLetter, result.Outcome);
-        Assert.Contains($"each of {BrokerTopology.DeliveryLimit} deliveries", result.Reason);
+        Assert.Contains($"each of {attempts} attempts", result.Reason);
         Assert.Contains("InvalidOperationException: the database said no", result.Reason);
     }
 
@@ -52,9 +70,9 @@ public sealed class MessageDispatcherTests
         Assert.Contains(reason, result.Reason);
     }
 
-    private static IncomingMessage Envelope(string type, long deliveryCount, string? body = null) =>
+    private static IncomingMessage Envelope(string type, long deliveryCount, string? body = null, int failures = 0) =>
         new(Guid.NewGuid(), type, null, null, null, deliveryCount,
-            Encoding.UTF8.GetBytes(body ?? $$"""{"orderId":"{{Guid.NewGuid()}}"}"""));
+            Encoding.UTF8.GetBytes(body ?? $$"""{"orderId":"{{Guid.NewGuid()}}"}"""), failures);
 
     private sealed class AlwaysFailingHandler : IMessageHandler<PaymentSucceeded>
     {
