@@ -111,10 +111,37 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
         Assert.Equal(0, await OpenTransactionsAsync());
     }
 
-    private OutboxPublisher NewPublisher(OutboxBrokerSender sender) =>
+    [Fact]
+    public async Task A_broker_that_stops_confirming_fails_the_cycle_after_the_confirm_timeout_and_leaves_no_transaction_open()
+    {
+        var options = Options.Create(new MessagingOptions { PublishConfirmTimeout = TimeSpan.FromSeconds(1) });
+        var id = await AddPendingAsync($"OutboxProbe{Guid.NewGuid():N}", Guid.NewGuid().ToString());
+        await using var stalledConnection = new BrokerConnections(BrokerConfiguration.ConnectionFactory(_viaProxy), options, NullLogger<RabbitMqConnection>.Instance);
+        await using var stalledSender = new OutboxBrokerSender(stalledConnection, new DuplicatePublishing(_viaProxy), TimeProvider.System, options);
+        await stalledSender.EnsureReadyAsync(CancellationToken.None);
+        _proxy.Connections[^1].Stall();
+        try
+        {
+            // Without the timeout the cycle waits (its row locked, its transaction open) for as long as the broker is silent.
+            var claimed = await NewPublisher(stalledSender, options).PublishPendingAsync(CancellationToken.None)
+                .WaitAsync(TimeSpan.FromSeconds(20));
+
+            Assert.Equal(1, claimed);
+            Assert.False(await IsPublishedAsync(id));
+            Assert.Contains("did not confirm", await ScalarAsync<string>($"SELECT last_error FROM {OutboxModel.Table} WHERE id = $1", id));
+            Assert.Equal(0, await OpenTransactionsAsync());
+            Assert.False(await IsLockedAsync(id));
+        }
+        finally
+        {
+            _proxy.CutAll();
+        }
+    }
+
+    private OutboxPublisher NewPublisher(OutboxBrokerSender sender, IOptions<MessagingOptions>? options = null) =>
         new(_pool, sender, new OutboxSignal(), TimeProvider.System,
             new CrashPoints(_direct, NullLogger<CrashPoints>.Instance),
-            new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()), _options, NullLogger<OutboxPublisher>.Instance);
+            new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()), options ?? _options, NullLogger<OutboxPublisher>.Instance);
 
     private async Task<Guid> AddPendingAsync(string type, string correlationId)
     {

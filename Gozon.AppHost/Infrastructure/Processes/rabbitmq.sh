@@ -40,6 +40,15 @@ unset ERL_EPMD_ADDRESS
 as_rabbitmq() { if [[ $(id -u) -eq 0 ]]; then setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups -- "$@"; else "$@"; fi; }
 [[ $(id -u) -ne 0 ]] || chown -R rabbitmq:rabbitmq "$GOZON_STATE"
 
+# The operator's rabbitmqctl for this node (its cookie is in $HOME): "$GOZON_STATE/rabbitmqctl list_queues".
+cat >"$GOZON_STATE/rabbitmqctl" <<CTL
+#!/usr/bin/env bash
+export HOME="$HOME" RABBITMQ_CONF_ENV_FILE="$RABBITMQ_CONF_ENV_FILE"
+if [[ \$(id -u) -eq 0 ]]; then exec setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups -- "$ctl" -n "$RABBITMQ_NODENAME" "\$@"; fi
+exec "$ctl" -n "$RABBITMQ_NODENAME" "\$@"
+CTL
+chmod 755 "$GOZON_STATE/rabbitmqctl"
+
 # Not through as_rabbitmq: a function in the background is a subshell, and $! would be that shell, not the node.
 node_command=("$server")
 [[ $(id -u) -ne 0 ]] || node_command=(setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups -- "$server")
