@@ -14,19 +14,17 @@ public sealed class MessagingOptions
     /// <summary>Unacknowledged deliveries the broker may push to one consumer: twice the concurrency, so
     /// the next deliveries are already here when handlers finish.</summary>
     [Range(1, 10_000)]
-    public ushort Prefetch { get; set; } = 64;
+    public ushort Prefetch { get; set; } = 128;
 
     /// <summary>
     /// Deliveries one consumer handles at the same time. Each handler spends most of its time waiting for
     /// PostgreSQL (round trips, the commit's fsync); with 8, a closed loop of 64 HTTP clients got ~250 orders/s
     /// accepted while payments completed ~40/s, the queue growing for as long as the load lasted. With every round trip
     /// crossing Docker's bridge (Container mode) 32 fall behind again: 294 completed/s against Process mode's 372; 64 (with
-    /// prefetch 128) gave 433 and 468, but a Payments replica crashing at 5% of its messages then died every ~20 messages,
-    /// before its outbox was sent, and the fault scenario did not settle within 3 minutes. Raise it with the crash-loop
-    /// behaviour of issue 15 in place, not before.
+    /// prefetch 128) gave 433 and 468.
     /// </summary>
     [Range(1, 1_000)]
-    public ushort ConsumerConcurrency { get; set; } = 32;
+    public ushort ConsumerConcurrency { get; set; } = 64;
 
     /// <summary>
     /// Largest body a consumer accepts; bigger ones are dead-lettered unread. Gozon's messages are a few hundred
