@@ -14,17 +14,23 @@ public sealed class NonAsciiHeaderGuard(RequestDelegate next, IProblemDetailsSer
             {
                 if (value is not null && !System.Text.Ascii.IsValid(value))
                 {
+                    var detail = $"The {name} header must contain only ASCII characters.";
                     context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                    await problemDetails.WriteAsync(new ProblemDetailsContext
-                    {
-                        HttpContext = context,
-                        ProblemDetails =
+                    // A client whose Accept rules out JSON cannot get a problem document: it gets the reason as text.
+                    if (!await problemDetails.TryWriteAsync(new ProblemDetailsContext
                         {
-                            Status = StatusCodes.Status400BadRequest,
-                            Title = "The request is invalid.",
-                            Detail = $"The {name} header must contain only ASCII characters.",
-                        },
-                    });
+                            HttpContext = context,
+                            ProblemDetails =
+                            {
+                                Status = StatusCodes.Status400BadRequest,
+                                Title = "The request is invalid.",
+                                Detail = detail,
+                            },
+                        }))
+                    {
+                        await context.Response.WriteAsync(detail);
+                    }
+
                     return;
                 }
             }
