@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Microsoft.Net.Http.Headers;
 
 namespace Gozon.ServiceDefaults.Api;
 
@@ -25,6 +26,13 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
                 Status = bad.StatusCode,
                 Title = "The request is invalid.",
                 Detail = Describe(bad),
+            },
+            // ASP.NET Core's JSON reading throws this, not a BadHttpRequestException, for a charset it does not know.
+            InvalidOperationException when UnknownCharset(httpContext.Request) is { } charset => new ProblemDetails
+            {
+                Status = StatusCodes.Status415UnsupportedMediaType,
+                Title = "The request is invalid.",
+                Detail = $"The request body's charset '{charset}' is not supported; send JSON in UTF-8.",
             },
             _ when TransientDatabaseFailure.IsTransient(exception) => new ProblemDetails
             {
@@ -57,6 +65,24 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    private static string? UnknownCharset(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || contentType.Charset.Value is not { } charset)
+        {
+            return null;
+        }
+
+        try
+        {
+            System.Text.Encoding.GetEncoding(charset.Trim('"'));
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return charset;
+        }
     }
 
     private static string Describe(BadHttpRequestException exception) => exception.InnerException switch
