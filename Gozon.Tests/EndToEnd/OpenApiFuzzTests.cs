@@ -34,7 +34,7 @@ namespace Gozon.Tests.EndToEnd;
 public sealed class OpenApiFuzzTests(GozonAppFixture system, ITestOutputHelper output)
 {
     private const int Cases = 300;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(45);
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(50);
     private static readonly string[] Documents = ["/openapi/orders.json", "/openapi/payments.json"];
 
     /// <summary>The operations that may create a row, and which: an operation not listed here must change nothing.</summary>
@@ -86,6 +86,7 @@ public sealed class OpenApiFuzzTests(GozonAppFixture system, ITestOutputHelper o
 
         output.WriteLine($"seed {seed}: {Cases} cases over {operations.Count} operations ({string.Join(", ", operations)}) " +
             $"in {elapsed.TotalSeconds:0.0} s; {stats}");
+        Assert.False(budget.IsCancellationRequested, $"seed {seed}: {Cases} cases did not finish in {Budget.TotalSeconds:0} s; {stats}");
         if (runner.Result is { IsFailed: true } failed)
         {
             Assert.Fail($"Seed {seed} (replay with GOZON_FUZZ_SEED={seed}), {runner.Shrinks} shrinks:\n" +
@@ -94,7 +95,6 @@ public sealed class OpenApiFuzzTests(GozonAppFixture system, ITestOutputHelper o
 
         Assert.True(runner.Result is { IsPassed: true }, $"seed {seed}: FsCheck did not pass: {runner.Result}");
         Assert.Equal(othersBefore, await ledger.ReadOthersAsync(CancellationToken.None));
-        Assert.True(elapsed < Budget, $"seed {seed}: {Cases} cases took {elapsed.TotalSeconds:0} s");
     }
 
     private static async Task CheckAsync(

@@ -56,12 +56,12 @@ public sealed record FuzzCase(
     }
 
     /// <summary>
-    /// A header value with a control character (other than tab) is not HTTP (RFC 9110, 5.5), and Kestrel refuses a NUL
-    /// in the path as an invalid request target: the server's HTTP layer may answer those with a bare 400 before any
-    /// application code runs.
+    /// A header value with a control character (other than tab) is not HTTP (RFC 9110, 5.5), Kestrel refuses header
+    /// bytes that are not UTF-8 and a NUL in the path: the server's HTTP layer may answer those with a bare 400 before
+    /// any application code runs.
     /// </summary>
     public bool BreaksHttp =>
-        Headers.Any(h => h.Value.Any(c => c is < ' ' and not '\t' or '\u007f'))
+        Headers.Any(h => h.Value.Any(c => c is < ' ' and not '\t' or '\u007f' || (Latin1Headers && c > '\u007f')))
         || PathAndQuery.Split('?')[0].Contains("%00", StringComparison.Ordinal);
 
     /// <summary>The client accepts neither JSON nor problem JSON, so a problem document cannot be its answer.</summary>
