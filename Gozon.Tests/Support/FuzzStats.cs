@@ -16,7 +16,7 @@ public sealed class FuzzStats
             _http += took;
             if (took > _slowest.Took)
             {
-                _slowest = (took, $"{fuzzCase.Operation} ({fuzzCase.Body?.ToBytes().Length ?? 0} body bytes)");
+                _slowest = (took, fuzzCase.ToString());
             }
         }
     }
