@@ -8,14 +8,42 @@ internal static class ComposeModel
     /// <summary>What <c>WithReference</c> gives the project under <c>dotnet run</c>, with compose's host names and container ports.</summary>
     public static (string Key, string Value) ReferenceVariable(ProjectResource project, IResource reference) => reference switch
     {
+        // The service's own role, not the superuser: it owns this database and can connect to no other.
         PostgresDatabaseResource db => ($"ConnectionStrings__{db.Name}",
-            $"Host={db.Parent.Name};Port={TargetPort(db.Parent.PrimaryEndpoint)};Username={PostgresUser(db.Parent)};Password=${{{PostgresPasswordKey}}};Database={db.DatabaseName}"),
+            $"Host={db.Parent.Name};Port={TargetPort(db.Parent.PrimaryEndpoint)};Username={DatabaseRole(project)};Password=${{{RolePasswordKey(project)}}};Database={db.DatabaseName}"),
         RabbitMQServerResource rabbitmq => ($"ConnectionStrings__{rabbitmq.Name}",
-            $"amqp://{RabbitMQUser}:${{{RabbitMQPasswordKey}}}@{rabbitmq.Name}:{TargetPort(rabbitmq.PrimaryEndpoint)}/"),
+            $"amqp://{RabbitMQServicesUser}:${{{RabbitMQServicesPasswordKey}}}@{rabbitmq.Name}:{TargetPort(rabbitmq.PrimaryEndpoint)}/"),
         // One name for all replicas: Docker DNS returns every container of the service.
         ProjectResource referenced => ($"services__{referenced.Name}__http__0", $"http://{referenced.Name}:{ContainerHttpPort}"),
         _ => throw new DistributedApplicationException($"The compose publisher cannot reference '{reference.Name}' from '{project.Name}'."),
     };
+
+    /// <summary>Each database with the one service that uses it (and so owns it in the deployment).</summary>
+    public static IReadOnlyList<(PostgresDatabaseResource Database, ProjectResource Owner)> DatabaseOwners(IEnumerable<IResource> resources)
+    {
+        var owners = resources.OfType<ProjectResource>()
+            .SelectMany(p => References(p).OfType<PostgresDatabaseResource>().Select(db => (Database: db, Owner: p)))
+            .ToList();
+        // A shared database would need a role of its own and grants between services: not something the model has today.
+        if (owners.GroupBy(o => o.Database).FirstOrDefault(g => g.Count() > 1) is { } shared)
+        {
+            throw new DistributedApplicationException(
+                $"Database '{shared.Key.Name}' is referenced by {string.Join(", ", shared.Select(o => o.Owner.Name))}; the compose publisher gives each database to one service.");
+        }
+
+        return owners;
+    }
+
+    /// <summary>The PostgreSQL login role of a service: its name, as an identifier that needs no quoting.</summary>
+    public static string DatabaseRole(ProjectResource project)
+    {
+        var role = project.Name.Replace('-', '_').ToLowerInvariant();
+        return role.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_') && char.IsAsciiLetterLower(role[0])
+            ? role
+            : throw new DistributedApplicationException($"'{project.Name}' does not make a plain PostgreSQL role name.");
+    }
+
+    public static string RolePasswordKey(ProjectResource project) => $"POSTGRES_{DatabaseRole(project).ToUpperInvariant()}_PASSWORD";
 
     public static IEnumerable<IResource> References(IResource resource) => resource.Annotations
         .OfType<ResourceRelationshipAnnotation>()

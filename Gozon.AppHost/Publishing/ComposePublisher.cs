@@ -8,8 +8,9 @@ public sealed record ComposeFile(string RelativePath, string Content);
 
 /// <summary>
 /// Stands in for Aspire.Hosting.Docker (not available here): turns Aspire's model of the Container-mode topology
-/// into <c>docker-compose.yaml</c>, the PostgreSQL init script that creates every database and, only when missing,
-/// a <c>.env</c> with generated passwords. Same resource names, connection-string and service-discovery keys and
+/// into <c>docker-compose.yaml</c>, the PostgreSQL init script that creates every database with its service's own
+/// role, RabbitMQ's boot script that creates the services' user, and a <c>.env</c> with generated passwords (created
+/// when missing, completed when it lacks a key). Same resource names, connection-string and service-discovery keys and
 /// <c>WaitFor</c> dependencies as <c>dotnet run</c>; inside the compose network every service listens on 8080 and
 /// is found by its name (Docker DNS answers with every replica).
 /// </summary>
@@ -17,23 +18,36 @@ public static class ComposePublisher
 {
     public const string ComposeFileName = "docker-compose.yaml";
     public const string EnvFileName = ".env";
-    public const string InitFileName = "postgres-init/create-databases.sql";
+    public const string InitFileName = ComposeInitScripts.PostgresInitFile;
     public const string Command = "dotnet run --project Gozon.AppHost -- --publisher manifest --output-path ../deploy";
 
-    /// <summary>The <c>.env</c> keys the compose file interpolates (secrets only).</summary>
-    public static IReadOnlyList<string> SecretKeys { get; } = [ComposeServices.PostgresPasswordKey, ComposeServices.RabbitMQPasswordKey];
+    /// <summary>The configure, write and read permission of the services' RabbitMQ user (a regular expression on names).</summary>
+    public const string RabbitMQServicesPermissions = ComposeInitScripts.RabbitMQServicesPermissions;
+
+    /// <summary>The <c>.env</c> keys the compose file interpolates (secrets only): the servers' administrators, then the services'.</summary>
+    public static IReadOnlyList<string> SecretKeys(IEnumerable<IResource> resources) =>
+    [
+        ComposeServices.PostgresPasswordKey,
+        .. ComposeModel.DatabaseOwners(resources).Select(o => ComposeModel.RolePasswordKey(o.Owner)),
+        ComposeServices.RabbitMQPasswordKey,
+        ComposeServices.RabbitMQServicesPasswordKey,
+    ];
 
     /// <summary>Writes the files into <paramref name="outputDirectory"/>; returns the paths written.</summary>
     public static async Task<IReadOnlyList<string>> PublishAsync(
         IEnumerable<IResource> resources, string outputDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
-        var files = await GenerateAsync(resources, cancellationToken).ConfigureAwait(false);
+        var list = resources.ToList();
+        var files = await GenerateAsync(list, cancellationToken).ConfigureAwait(false);
         var env = Path.Combine(outputDirectory, EnvFileName);
-        // Passwords already in use by a stack's volumes must survive a regeneration.
-        if (!File.Exists(env))
+        // Passwords already in use by a stack's volumes must survive a regeneration: only missing keys are added.
+        var envText = File.Exists(env)
+            ? CompleteEnvFile(await File.ReadAllTextAsync(env, cancellationToken).ConfigureAwait(false), SecretKeys(list))
+            : GenerateEnvFile(SecretKeys(list));
+        if (envText is not null)
         {
-            files = [.. files, new ComposeFile(EnvFileName, GenerateEnvFile())];
+            files = [.. files, new ComposeFile(EnvFileName, envText)];
         }
 
         var written = new List<string>();
@@ -57,37 +71,53 @@ public static class ComposePublisher
         return
         [
             new ComposeFile(ComposeFileName, await GenerateComposeAsync(list, cancellationToken).ConfigureAwait(false)),
-            new ComposeFile(InitFileName, GenerateInitScript(list.OfType<PostgresDatabaseResource>())),
+            new ComposeFile(InitFileName, ComposeInitScripts.Postgres(list)),
+            .. list.OfType<RabbitMQServerResource>().Take(1).Select(_ => new ComposeFile(ComposeInitScripts.RabbitMQBootFile, ComposeInitScripts.RabbitMQBoot())),
         ];
     }
 
-    public static string GenerateEnvFile()
+    public static string GenerateEnvFile(IEnumerable<string> keys)
     {
         var text = new StringBuilder()
             .Append($"# Secrets for {ComposeFileName}, generated once by `{Command}`\n")
             .Append("# (kept on later runs). Local-development values: replace them for any shared deployment.\n")
-            .Append("# Letters and digits only: the RabbitMQ password is used unescaped in an amqp:// URI.\n")
+            .Append("# Letters and digits only: the RabbitMQ passwords are used unescaped in amqp:// URIs.\n")
             .Append("COMPOSE_PROJECT_NAME=gozon\n");
-        foreach (var key in SecretKeys)
+        AppendSecrets(text, keys);
+        return text.ToString();
+    }
+
+    /// <summary>An existing <c>.env</c> with the keys it lacks appended, or null when it has them all.</summary>
+    public static string? CompleteEnvFile(string existing, IEnumerable<string> keys)
+    {
+        var present = existing.ReplaceLineEndings("\n").Split('\n')
+            .Where(l => !l.StartsWith('#') && l.Contains('=', StringComparison.Ordinal))
+            .Select(l => l[..l.IndexOf('=', StringComparison.Ordinal)].Trim())
+            .ToHashSet(StringComparer.Ordinal);
+        var missing = keys.Where(k => !present.Contains(k)).ToList();
+        if (missing.Count == 0)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder(existing);
+        if (existing.Length > 0 && !existing.EndsWith('\n'))
+        {
+            text.Append('\n');
+        }
+
+        text.Append($"# Added by a later `{Command}`\n");
+        AppendSecrets(text, missing);
+        return text.ToString();
+    }
+
+    private static void AppendSecrets(StringBuilder text, IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
         {
             text.Append(key).Append('=')
                 .Append(RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 32)).Append('\n');
         }
-
-        return text.ToString();
-    }
-
-    private static string GenerateInitScript(IEnumerable<PostgresDatabaseResource> databases)
-    {
-        var text = new StringBuilder()
-            .Append($"-- Generated by `{Command}`; do not edit.\n")
-            .Append("-- Runs once, when the postgres volume is initialised (in its own modes the AppHost creates the databases itself).\n");
-        foreach (var database in databases)
-        {
-            text.Append("CREATE DATABASE \"").Append(database.DatabaseName).Append("\";\n");
-        }
-
-        return text.ToString();
     }
 
     private static async Task<string> GenerateComposeAsync(IReadOnlyList<IResource> resources, CancellationToken cancellationToken)
@@ -105,7 +135,8 @@ public static class ComposePublisher
             switch (resource)
             {
                 case PostgresServerResource postgres:
-                    await ComposeServices.WritePostgresAsync(y, postgres, cancellationToken).ConfigureAwait(false);
+                    var owners = ComposeModel.DatabaseOwners(resources).Where(o => o.Database.Parent == postgres).Select(o => o.Owner);
+                    await ComposeServices.WritePostgresAsync(y, postgres, owners, cancellationToken).ConfigureAwait(false);
                     break;
                 case RabbitMQServerResource rabbitmq:
                     ComposeServices.WriteRabbitMQ(y, rabbitmq);

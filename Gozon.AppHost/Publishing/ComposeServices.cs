@@ -10,18 +10,23 @@ internal static class ComposeServices
 {
     public const string PostgresPasswordKey = "POSTGRES_PASSWORD";
     public const string RabbitMQPasswordKey = "RABBITMQ_PASSWORD";
+    public const string RabbitMQServicesPasswordKey = "RABBITMQ_SERVICES_PASSWORD";
     public const string DashboardName = "dashboard";
     // Aspire 13.6's own dashboard; the model has no resource for it in publish mode.
     public const string DashboardImage = "mcr.microsoft.com/dotnet/aspire-dashboard:13.6";
     public const int DashboardOtlpGrpcPort = 18889;
     public const int ContainerHttpPort = 8080;
     // Not Aspire's guest: RabbitMQ lets guest in from localhost only unless the image's configuration says otherwise.
+    // The image's default user, an administrator: for operators (management UI, rabbitmqctl), never for the services.
     public const string RabbitMQUser = "gozon";
+    // What Orders and Payments connect as: no tags (no management, not an administrator), Gozon's names only.
+    public const string RabbitMQServicesUser = "gozon-services";
     private const string HealthPath = "/health";
 
     public static string VolumeName(IResource resource) => $"{resource.Name}-data";
 
-    public static async Task WritePostgresAsync(YamlWriter y, PostgresServerResource postgres, CancellationToken cancellationToken)
+    public static async Task WritePostgresAsync(
+        YamlWriter y, PostgresServerResource postgres, IEnumerable<ProjectResource> owners, CancellationToken cancellationToken)
     {
         y.Line(1, $"{postgres.Name}:").Line(2, $"image: {Quote(Image(postgres))}");
         var args = await ArgumentsAsync(postgres, cancellationToken).ConfigureAwait(false);
@@ -32,8 +37,14 @@ internal static class ComposeServices
 
         y.Line(2, "environment:")
             .Line(3, $"POSTGRES_USER: {Quote(PostgresUser(postgres))}")
-            .Line(3, $"POSTGRES_PASSWORD: '${{{PostgresPasswordKey}:?set it in .env}}'")
-            .Line(2, "volumes:");
+            .Line(3, $"POSTGRES_PASSWORD: '${{{PostgresPasswordKey}:?set it in .env}}'");
+        // For the init script, which creates each service's role with its password.
+        foreach (var owner in owners)
+        {
+            y.Line(3, $"{RolePasswordKey(owner)}: '${{{RolePasswordKey(owner)}:?set it in .env}}'");
+        }
+
+        y.Line(2, "volumes:");
         WriteDataVolume(y, postgres);
         y.Line(3, $"- {Quote("./postgres-init:/docker-entrypoint-initdb.d:ro")}");
         // TCP, not the socket: the image's init-time server listens on the socket only, so this turns
@@ -51,7 +62,10 @@ internal static class ComposeServices
             .Line(2, $"hostname: {Quote(rabbitmq.Name)}")
             .Line(2, "environment:")
             .Line(3, $"RABBITMQ_DEFAULT_USER: {Quote(RabbitMQUser)}")
-            .Line(3, $"RABBITMQ_DEFAULT_PASS: '${{{RabbitMQPasswordKey}:?set it in .env}}'");
+            .Line(3, $"RABBITMQ_DEFAULT_PASS: '${{{RabbitMQPasswordKey}:?set it in .env}}'")
+            .Line(3, $"{RabbitMQServicesPasswordKey}: '${{{RabbitMQServicesPasswordKey}:?set it in .env}}'")
+            // The image's entrypoint runs any other command as given: the script starts the broker through it.
+            .Line(2, $"command: ['bash', {Quote(ComposeInitScripts.RabbitMQBootPath)}]");
         if (rabbitmq.Annotations.OfType<EndpointAnnotation>().FirstOrDefault(e => e.Name == "management") is { TargetPort: { } management })
         {
             y.Line(2, "ports:").Line(3, $"- '127.0.0.1:{management}:{management}' # management UI");
@@ -59,7 +73,11 @@ internal static class ComposeServices
 
         y.Line(2, "volumes:");
         WriteDataVolume(y, rabbitmq);
-        WriteHealthcheck(y, ["CMD", "rabbitmq-diagnostics", "-q", "check_port_connectivity"], "3s", "60s");
+        y.Line(3, $"- {Quote($"./{ComposeInitScripts.RabbitMQInitFolder}:{ComposeInitScripts.RabbitMQBootFolder}:ro")}");
+        // Healthy only once the services' user is there: on a fresh volume the services would otherwise be refused.
+        WriteHealthcheck(y,
+            ["CMD", "bash", "-c", $"test -f {ComposeInitScripts.RabbitMQReadyFile} && rabbitmq-diagnostics -q check_port_connectivity"],
+            "3s", "60s");
         y.Line(2, "restart: unless-stopped");
     }
 

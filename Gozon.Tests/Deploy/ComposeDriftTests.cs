@@ -37,13 +37,13 @@ public sealed partial class ComposeDriftTests
     [Fact]
     public async Task Every_variable_the_compose_file_uses_is_set_in_the_env_file()
     {
-        var (files, _, deploy) = await GenerateAsync();
+        var (files, resources, deploy) = await GenerateAsync();
         var compose = files.Single(f => f.RelativePath == ComposePublisher.ComposeFileName).Content;
         var env = (await File.ReadAllLinesAsync(Path.Combine(deploy, ComposePublisher.EnvFileName)))
             .Where(l => !l.StartsWith('#') && l.Contains('=', StringComparison.Ordinal))
             .ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..]);
         var used = Variable().Matches(compose).Select(m => m.Groups[1].Value).Distinct().ToList();
-        Assert.Equal(ComposePublisher.SecretKeys.Order(), used.Order());
+        Assert.Equal(ComposePublisher.SecretKeys(resources).Order(), used.Order());
         foreach (var key in used)
         {
             Assert.True(env.TryGetValue(key, out var value) && AlphaNumeric().IsMatch(value), $".env must set {key} (letters and digits).");
