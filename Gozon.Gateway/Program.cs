@@ -1,5 +1,6 @@
 using Gozon.Gateway;
 using Scalar.AspNetCore;
+using Yarp.ReverseProxy.Health;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,7 +9,12 @@ builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     // "http://orders" in the cluster config becomes every replica the AppHost announced
     // through services__orders__http__N.
-    .AddServiceDiscoveryDestinationResolver();
+    .AddServiceDiscoveryDestinationResolver()
+    // A dead replica's address must fail fast, not hold the request: SocketsHttpHandler waits for ever by default.
+    .ConfigureHttpClient((_, handler) => handler.ConnectTimeout = TimeSpan.FromSeconds(2))
+    // Health checks (appsettings.json) need one destination per replica: a name Docker DNS answers with several becomes several.
+    .AddReplicaDestinations();
+builder.Services.AddSingleton<IPassiveHealthCheckPolicy, FirstFailureHealthPolicy>();
 
 var app = builder.Build();
 
