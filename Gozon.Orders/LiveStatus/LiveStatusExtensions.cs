@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Gozon.ServiceDefaults.Api;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Gozon.Orders.LiveStatus;
 
@@ -14,6 +15,12 @@ public static class LiveStatusExtensions
                 options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter());
                 options.PayloadSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             });
+        builder.Services.AddOptions<LiveStatusOptions>()
+            .BindConfiguration(LiveStatusOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        // Registered for this hub, it wins over the open generic default that AddSignalR adds.
+        builder.Services.AddSingleton<HubLifetimeManager<OrderStatusHub>, BoundedHubLifetimeManager<OrderStatusHub>>();
         builder.Services.AddHostedService<OrderChangeListener>();
         builder.Services.AddSingleton<OrderChangeNotifier>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OrderChangeNotifier>());

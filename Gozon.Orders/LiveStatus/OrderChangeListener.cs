@@ -18,14 +18,15 @@ public sealed partial class OrderChangeListener(
     NpgsqlDataSource dataSource,
     IHubContext<OrderStatusHub, IOrderStatusClient> hub,
     IOptions<JsonOptions> jsonOptions,
+    IOptions<LiveStatusOptions> options,
     TimeProvider timeProvider,
     ILogger<OrderChangeListener> logger) : BackgroundService
 {
     public const string Channel = "order_changed";
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<string> _payloads = System.Threading.Channels.Channel.CreateUnbounded<string>(
-        new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _payloads = System.Threading.Channels.Channel.CreateBounded<string>(
+        new BoundedChannelOptions(options.Value.MaxQueuedChanges) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,7 +36,7 @@ public sealed partial class OrderChangeListener(
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, notification) => _payloads.Writer.TryWrite(notification.Payload);
+                connection.Notification += (_, notification) => Enqueue(notification.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
@@ -66,6 +67,15 @@ public sealed partial class OrderChangeListener(
         await relay;
     }
 
+    private void Enqueue(string payload)
+    {
+        // Npgsql raises this on the connection's read loop: waiting for room here would stop the LISTEN itself.
+        if (!_payloads.Writer.TryWrite(payload) && !_payloads.Reader.Completion.IsCompleted)
+        {
+            LogChangeDropped(_payloads.Reader.Count, payload);
+        }
+    }
+
     private async Task RelayAsync(CancellationToken stoppingToken)
     {
         await foreach (var payload in _payloads.Reader.ReadAllAsync(CancellationToken.None))
@@ -74,6 +84,7 @@ public sealed partial class OrderChangeListener(
             {
                 var order = JsonSerializer.Deserialize<OrderResponse>(payload, jsonOptions.Value.SerializerOptions)
                     ?? throw new JsonException("empty notification");
+                // Returns without waiting for any subscriber (BoundedHubLifetimeManager): a slow one is dropped, not waited for.
                 await hub.Clients
                     .Groups(OrderStatusHub.UserGroup(order.UserId), OrderStatusHub.OrderGroup(order.Id))
                     .OrderChanged(order);
@@ -90,6 +101,10 @@ public sealed partial class OrderChangeListener(
 
     [LoggerMessage(LogLevel.Warning, "Listening for order changes failed; retrying in {Delay}")]
     private partial void LogListenFailed(Exception exception, TimeSpan delay);
+
+    [LoggerMessage(LogLevel.Warning,
+        "Dropped order change {Payload}: {Queued} changes already wait to be pushed; its subscribers get it when they subscribe again")]
+    private partial void LogChangeDropped(int queued, string payload);
 
     [LoggerMessage(LogLevel.Error, "Could not relay order change {Payload}")]
     private partial void LogRelayFailed(Exception exception, string payload);
