@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -20,6 +21,7 @@ public sealed class OrderStatusSubscriber : IAsyncDisposable
         _connection = connection;
         _connection.On<OrderDto>("OrderChanged", order =>
         {
+            FirstPushedAt.TryAdd(order.Id, Stopwatch.GetTimestamp());
             Pushed.Enqueue(order);
             Remember(order);
         });
@@ -27,6 +29,9 @@ public sealed class OrderStatusSubscriber : IAsyncDisposable
 
     /// <summary>Latest state per order, from snapshots and pushed changes.</summary>
     public ConcurrentDictionary<Guid, OrderDto> Orders { get; } = new();
+
+    /// <summary>When the first push of each order arrived (<see cref="Stopwatch.GetTimestamp"/>), to measure push delays.</summary>
+    public ConcurrentDictionary<Guid, long> FirstPushedAt { get; } = new();
 
     /// <summary>Every pushed change, in arrival order.</summary>
     public ConcurrentQueue<OrderDto> Pushed { get; } = new();
