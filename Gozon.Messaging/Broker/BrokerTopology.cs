@@ -18,6 +18,10 @@ public static class BrokerTopology
     /// </summary>
     public const string RedeliveryExchange = "gozon.redelivery";
 
+    /// <summary>Routes by queue name into that queue's retry queue. Not the default exchange: the services' broker user
+    /// may publish to Gozon's own exchanges only (deploy/'s least privilege).</summary>
+    public const string RetryExchange = "gozon.retry";
+
     public const string PayOrderQueue = "payments.pay-order";
     public const string PaymentResultsQueue = "orders.payment-results";
 
@@ -49,6 +53,8 @@ public static class BrokerTopology
         await channel.ExchangeDeclareAsync(DeadLetterExchange, ExchangeType.Direct, durable: true, autoDelete: false,
             cancellationToken: cancellationToken);
         await channel.ExchangeDeclareAsync(RedeliveryExchange, ExchangeType.Direct, durable: true, autoDelete: false,
+            cancellationToken: cancellationToken);
+        await channel.ExchangeDeclareAsync(RetryExchange, ExchangeType.Direct, durable: true, autoDelete: false,
             cancellationToken: cancellationToken);
 
         foreach (var queue in Queues)
@@ -87,8 +93,9 @@ public static class BrokerTopology
     /// retry is never lost on the way back. A copy behind a longer-waiting one waits for it (TTLs expire at the head),
     /// so a retry may come later than its delay, never sooner.
     /// </summary>
-    private static Task DeclareRetryQueueAsync(IChannel channel, string queue, CancellationToken cancellationToken) =>
-        channel.QueueDeclareAsync(RetryQueueOf(queue), durable: true, exclusive: false, autoDelete: false,
+    private static async Task DeclareRetryQueueAsync(IChannel channel, string queue, CancellationToken cancellationToken)
+    {
+        await channel.QueueDeclareAsync(RetryQueueOf(queue), durable: true, exclusive: false, autoDelete: false,
             arguments: new Dictionary<string, object?>
             {
                 ["x-queue-type"] = "quorum",
@@ -98,6 +105,8 @@ public static class BrokerTopology
                 ["x-overflow"] = "reject-publish",
             },
             cancellationToken: cancellationToken);
+        await channel.QueueBindAsync(RetryQueueOf(queue), RetryExchange, queue, cancellationToken: cancellationToken);
+    }
 }
 
 public sealed record QueueDefinition(string Name, IReadOnlyList<string> MessageTypes);

@@ -28,8 +28,7 @@ public sealed class DeliveryForwarder(BrokerConnections connections, TimeProvide
             Headers = headers,
             Expiration = ((long)Math.Ceiling(delay.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture),
         };
-        // The default exchange routes by queue name.
-        return _channel.PublishAsync("", BrokerTopology.RetryQueueOf(queue), properties, delivery.Body, cancellationToken);
+        return _channel.PublishAsync(BrokerTopology.RetryExchange, queue, properties, delivery.Body, cancellationToken);
     }
 
     public Task RedeliverAsync(string queue, BasicDeliverEventArgs delivery, IncomingMessage envelope, CancellationToken cancellationToken)
