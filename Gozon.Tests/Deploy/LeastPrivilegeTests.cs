@@ -16,11 +16,15 @@ public sealed class LeastPrivilegeTests
 
     public static TheoryData<string> TopologyNames()
     {
-        var names = new TheoryData<string> { BrokerTopology.Exchange, BrokerTopology.DeadLetterExchange };
+        var names = new TheoryData<string>
+        {
+            BrokerTopology.Exchange, BrokerTopology.DeadLetterExchange, BrokerTopology.RedeliveryExchange, BrokerTopology.RetryExchange,
+        };
         foreach (var queue in BrokerTopology.Queues)
         {
             names.Add(queue.Name);
             names.Add(BrokerTopology.DeadLetterQueueOf(queue.Name));
+            names.Add(BrokerTopology.RetryQueueOf(queue.Name));
         }
 
         return names;
