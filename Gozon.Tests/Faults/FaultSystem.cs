@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Gozon.AppHost.Infrastructure;
 using Gozon.Testing;
 using Gozon.Tests.Infrastructure;
 using Npgsql;
@@ -49,6 +51,35 @@ public sealed class FaultSystem : IAsyncDisposable
 
     public async Task<IConnection> ConnectBrokerAsync() =>
         await new ConnectionFactory { Uri = new Uri(await App.GetConnectionStringAsync("rabbitmq")) }.CreateConnectionAsync();
+
+    /// <summary>Runs the broker node's own <c>rabbitmqctl</c> (Process mode writes it into the node's state folder).</summary>
+    public async Task<string> RabbitMqCtlAsync(params string[] arguments)
+    {
+        var ctl = Path.Combine(App.Model.Resources.OfType<RabbitMQProcessResource>().Single().WorkingDirectory, "rabbitmqctl");
+        var start = new ProcessStartInfo(ctl) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{ctl} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0
+            ? await stdout
+            : throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {await stderr}");
+    }
+
+    /// <summary>Deliveries consumers hold and have not settled yet, over the given queues (AMQP cannot tell).</summary>
+    public async Task<long> UnacknowledgedAsync(IReadOnlyCollection<string> queues)
+    {
+        var listing = await RabbitMqCtlAsync("list_queues", "-q", "--no-table-headers", "name", "messages_unacknowledged");
+        return listing.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t', StringSplitOptions.TrimEntries))
+            .Where(fields => fields.Length == 2 && queues.Contains(fields[0]))
+            .Sum(fields => long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     public async ValueTask DisposeAsync()
     {

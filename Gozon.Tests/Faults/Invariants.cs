@@ -34,7 +34,8 @@ public sealed record FaultOutcome(
 }
 
 /// <summary>
-/// Waits until the system is quiet (no order of the burst still New, both outboxes sent and idle for 2 s, both queues empty),
+/// Waits until the system is quiet (no order of the burst still New, both outboxes sent and idle for 2 s, both queues empty
+/// and no delivery held by a consumer),
 /// then counts what the guarantees forbid, reading the databases and the broker directly. Last, it stops the
 /// services: a delivery a consumer still held unacked goes back to its queue and is counted.
 /// </summary>
@@ -70,9 +71,13 @@ public static class Invariants
                 PayOrdersInFlight = await CountAsync(orders, "SELECT count(*) FROM outbox_messages WHERE type = 'PayOrder'", users)
                     - await CountAsync(payments, "SELECT count(*) FROM inbox_messages WHERE type = 'PayOrder'", users) - lostPayOrders
                     - await QueuedAsync(channel, ["payments.pay-order.dlq"]), // dead letters are counted (and judged) below
+                // A delivery a consumer still holds, such as the outbox's second copy of a message whose first send
+                // was confirmed just as the database went away, waiting out its back-off.
+                Unacknowledged = await system.UnacknowledgedAsync(Queues),
             },
             // Below 0 when a scenario dead-letters PayOrders of its own making (poison), which Orders never sent.
-            state => state.New + state.OrdersOutbox + state.PaymentsOutbox + state.Queued + Math.Max(0, state.PayOrdersInFlight) == 0,
+            state => state.New + state.OrdersOutbox + state.PaymentsOutbox + state.Queued + Math.Max(0, state.PayOrdersInFlight)
+                + state.Unacknowledged == 0,
             "the system to be quiet (orders final, outboxes sent, queues empty)",
             timeout ?? TimeSpan.FromMinutes(3));
         var timeToQuiesce = quiet.Elapsed;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Gozon.AppHost.Infrastructure;
 using Gozon.Tests.Support;
 using Npgsql;
 using RabbitMQ.Client;
@@ -25,7 +23,6 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
     {
         await using var system = await FaultSystem.StartAsync("memory-alarm",
             [.. new[] { "orders", "payments" }.Select(service => (service, "Gozon__Messaging__PublishConfirmTimeout", ConfirmTimeout.ToString()))]);
-        var ctl = Path.Combine(system.App.Model.Resources.OfType<RabbitMQProcessResource>().Single().WorkingDirectory, "rabbitmqctl");
         var burst = new OrderBurst(system.Gateway, users: 10, orders: 40);
         await burst.OpenAccountsAsync();
         await system.App.StopAsync("payments");
@@ -35,10 +32,10 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
         await Eventually.UntilAsync(async () => (await channel.QueueDeclarePassiveAsync(PayOrderQueue)).MessageCount,
             n => n >= burst.Planned.Count, "every PayOrder queued");
 
-        await RunAsync(ctl, "set_vm_memory_high_watermark", "0.0000001");
+        await system.RabbitMqCtlAsync("set_vm_memory_high_watermark", "0.0000001");
         try
         {
-            await Eventually.UntilAsync(() => RunAsync(ctl, "eval", "rabbit_alarm:get_alarms()."), alarms => alarms.Contains("memory"),
+            await Eventually.UntilAsync(() => system.RabbitMqCtlAsync("eval", "rabbit_alarm:get_alarms()."), alarms => alarms.Contains("memory"),
                 "the memory alarm to go off");
             await system.App.StartAsync("payments");
 
@@ -58,7 +55,7 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
         }
         finally
         {
-            await RunAsync(ctl, "set_vm_memory_high_watermark", "0.4");
+            await system.RabbitMqCtlAsync("set_vm_memory_high_watermark", "0.4");
         }
 
         var outcome = await Invariants.CheckAsync(system, burst);
@@ -77,22 +74,5 @@ public sealed class MemoryAlarmTests(ITestOutputHelper output)
             WHERE datname = current_database() AND application_name LIKE 'Gozon.%' AND xact_start IS NOT NULL
             """);
         return TimeSpan.FromSeconds(Convert.ToDouble(await command.ExecuteScalarAsync()));
-    }
-
-    private static async Task<string> RunAsync(string ctl, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(ctl) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{ctl} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0
-            ? await stdout
-            : throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', arguments)} failed: {await stderr}");
     }
 }
