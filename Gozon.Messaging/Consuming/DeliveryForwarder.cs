@@ -43,11 +43,8 @@ public sealed class DeliveryForwarder(BrokerConnections connections, TimeProvide
 
     public Task DeadLetterAsync(string queue, BasicDeliverEventArgs delivery, string reason, CancellationToken cancellationToken)
     {
-        var headers = delivery.BasicProperties.Headers is { } received
-            ? new Dictionary<string, object?>(received)
-            : new Dictionary<string, object?>();
         // The count belongs to the old queue; the dead-letter queue keeps its own.
-        headers.Remove(MessageHeaders.DeliveryCount);
+        var headers = HeadersWithoutDeliveryCount(delivery);
         headers[MessageHeaders.DeadLetterReason] = reason;
         headers[MessageHeaders.DeadLetterQueue] = queue;
         headers[MessageHeaders.DeadLetteredAt] = timeProvider.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
@@ -58,11 +55,17 @@ public sealed class DeliveryForwarder(BrokerConnections connections, TimeProvide
     /// <summary>The headers for a new copy: the broker's count of the old copy's deliveries moves into Gozon's own.</summary>
     private static Dictionary<string, object?> CopyHeaders(BasicDeliverEventArgs delivery, long unsettledReturns)
     {
+        var headers = HeadersWithoutDeliveryCount(delivery);
+        headers[MessageHeaders.Redeliveries] = unsettledReturns;
+        return headers;
+    }
+
+    private static Dictionary<string, object?> HeadersWithoutDeliveryCount(BasicDeliverEventArgs delivery)
+    {
         var headers = delivery.BasicProperties.Headers is { } received
             ? new Dictionary<string, object?>(received)
             : new Dictionary<string, object?>();
         headers.Remove(MessageHeaders.DeliveryCount);
-        headers[MessageHeaders.Redeliveries] = unsettledReturns;
         return headers;
     }
 
