@@ -1,3 +1,4 @@
+using Gozon.AppHost.Identity;
 using Gozon.AppHost.Infrastructure;
 using Gozon.AppHost.Lifecycle;
 using Gozon.AppHost.Publishing;
@@ -17,7 +18,9 @@ var connections = ConnectionBudget.FromConfiguration(builder.Configuration);
 var postgres = builder.AddPostgresServer("postgres", mode, connections.MaxConnections, persistent);
 var ordersDb = postgres.AddDatabase("orders-db", databaseName: "orders_db");
 var paymentsDb = postgres.AddDatabase("payments-db", databaseName: "payments_db");
+var identityDb = postgres.AddDatabase("identity-db", databaseName: "identity_db");
 var rabbitmq = builder.AddRabbitMQServer("rabbitmq", mode, persistent).WithDeadLetterRedrive();
+var edge = EdgeSecrets.Add(builder);
 
 var orders = builder.AddProject<Projects.Gozon_Orders>("orders")
     .WithReference(ordersDb)
@@ -26,6 +29,7 @@ var orders = builder.AddProject<Projects.Gozon_Orders>("orders")
     .WaitFor(ordersDb)
     .WaitFor(rabbitmq)
     .WithConnectionBudget(connections)
+    .BehindGateway(edge)
     .AsGozonService(builder);
 
 var payments = builder.AddProject<Projects.Gozon_Payments>("payments")
@@ -35,15 +39,20 @@ var payments = builder.AddProject<Projects.Gozon_Payments>("payments")
     .WaitFor(paymentsDb)
     .WaitFor(rabbitmq)
     .WithConnectionBudget(connections)
+    .BehindGateway(edge)
     .AsGozonService(builder);
 
 var gateway = builder.AddProject<Projects.Gozon_Gateway>("gateway")
+    .WithReference(identityDb)
     .WithReference(orders)
     .WithReference(payments)
     .WithHttpEndpoint(port: PortOrDefault("Gozon:Ports:Gateway", 5080))
     .WithExternalHttpEndpoints()
     .WaitFor(orders)
+    .WaitFor(identityDb)
     .WaitFor(payments)
+    .WithConnectionBudget(connections)
+    .WithSignIn(edge)
     .AsGozonService(builder)
     .WithUrlAnnouncement("Gateway (API, /scalar/ for its reference)");
 

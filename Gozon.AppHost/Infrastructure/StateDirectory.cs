@@ -31,9 +31,10 @@ public sealed class StateDirectory
 
     /// <summary>
     /// A password generated on first use and kept (mode 0600) so that later runs reach the same data.
-    /// Letters and digits only: it goes unescaped into connection strings and URIs.
+    /// Letters and digits only: it goes unescaped into connection strings and URIs. 24 of them (142 bits) for a
+    /// password; a key that signs tokens with HMAC-SHA256 asks for at least 32.
     /// </summary>
-    public string GetOrCreateSecret(string name)
+    public string GetOrCreateSecret(string name, int length = 24)
     {
         var file = System.IO.Path.Combine(Directory.CreateDirectory(System.IO.Path.Combine(Path, "secrets")).FullName, name);
         if (File.Exists(file) && File.ReadAllText(file).Trim() is { Length: > 0 } existing)
@@ -41,7 +42,7 @@ public sealed class StateDirectory
             return existing;
         }
 
-        var secret = RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 24);
+        var secret = RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
         File.WriteAllText(file, secret);
         if (!OperatingSystem.IsWindows())
         {
