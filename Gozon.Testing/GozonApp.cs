@@ -121,7 +121,8 @@ public sealed class GozonApp : IAsyncDisposable
     /// </summary>
     public HttpClient CreateTrustedServiceClient(Uri replica)
     {
-        var client = new HttpClient { BaseAddress = replica };
+        // UTF-8 request headers, like the gateway client's, so bad-input tests can send non-ASCII user ids.
+        var client = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 }) { BaseAddress = replica };
         client.DefaultRequestHeaders.Add(GatewayKeyHeader, GatewayKey);
         return client;
     }

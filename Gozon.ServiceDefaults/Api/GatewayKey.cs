@@ -34,7 +34,7 @@ internal sealed class GatewayKeyCheck(RequestDelegate next, IOptions<GatewayKeyO
         }
 
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return problems.WriteAsync(new ProblemDetailsContext
+        return problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails = new ProblemDetails

@@ -103,16 +103,7 @@ public sealed class BadInputTests(GozonAppFixture system)
         // The gateway always sends a valid one; the services still check what they are given, so they are called directly.
         using var orders = system.App.CreateTrustedServiceClient(system.App.Replicas("orders")[0].HttpEndpoint);
         using var payments = system.App.CreateTrustedServiceClient(system.App.Replicas("payments")[0].HttpEndpoint);
-        var calls = new (HttpMethod Method, string Path, string? Body)[]
-        {
-            (HttpMethod.Post, "/api/payments/accounts", null),
-            (HttpMethod.Post, "/api/payments/accounts/topup", """{"amount":5}"""),
-            (HttpMethod.Get, "/api/payments/accounts/balance", null),
-            (HttpMethod.Post, "/api/orders", """{"amount":5,"description":"x"}"""),
-            (HttpMethod.Get, "/api/orders", null),
-            (HttpMethod.Get, $"/api/orders/{Guid.NewGuid()}", null),
-        };
-        foreach (var (method, path, body) in calls)
+        foreach (var (method, path, body) in ApiCalls.EveryOperation())
         {
             using var request = new HttpRequestMessage(method, path);
             if (userId is not null)

@@ -4,8 +4,6 @@ using System.Text;
 using Gozon.Gateway.Identity;
 using Gozon.Tests.Infrastructure;
 using Gozon.Tests.Support;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Gozon.Tests.Identity;
 
@@ -13,17 +11,6 @@ namespace Gozon.Tests.Identity;
 [Collection(GozonSystemCollection.Name)]
 public sealed class SignInTests(GozonAppFixture system) : IDisposable
 {
-    private static readonly (HttpMethod Method, string Path, string? Body)[] Operations =
-    [
-        (HttpMethod.Post, "/api/payments/accounts", null),
-        (HttpMethod.Post, "/api/payments/accounts/topup", """{"amount":5}"""),
-        (HttpMethod.Get, "/api/payments/accounts/balance", null),
-        (HttpMethod.Post, "/api/orders", """{"amount":5,"description":"x"}"""),
-        (HttpMethod.Get, "/api/orders", null),
-        (HttpMethod.Get, $"/api/orders/{Guid.NewGuid()}", null),
-        (HttpMethod.Post, "/hubs/orders/negotiate?negotiateVersion=1", null),
-    ];
-
     private readonly HttpClient _gateway = system.App.CreateHttpClient("gateway");
     private IdentityClient Identity => new(_gateway);
 
@@ -56,7 +43,7 @@ public sealed class SignInTests(GozonAppFixture system) : IDisposable
         var victim = system.NewUserId();
         await new GozonApi(system.Gateway).OpenAccountWithAsync(victim, 20);
 
-        foreach (var (method, path, body) in Operations)
+        foreach (var (method, path, body) in ApiCalls.EveryOperation().Append((HttpMethod.Post, "/hubs/orders/negotiate?negotiateVersion=1", null)))
         {
             foreach (var header in new[] { null, victim })
             {
@@ -85,8 +72,8 @@ public sealed class SignInTests(GozonAppFixture system) : IDisposable
     {
         var user = system.NewUserId();
         var tokens = await Identity.SignUpAsync(user);
-        var expired = SignedToken(user, system.App.SigningKey, expires: DateTime.UtcNow.AddMinutes(-5));
-        var forged = SignedToken(user, new string('k', 64), expires: DateTime.UtcNow.AddMinutes(5));
+        var expired = AccessTokens.Sign(user, system.App.SigningKey, expires: DateTime.UtcNow.AddMinutes(-5));
+        var forged = AccessTokens.Sign(user, new string('k', 64), expires: DateTime.UtcNow.AddMinutes(5));
 
         using var refusedExpired = await Identity.SendAsync(HttpMethod.Get, "/api/orders", expired);
         using var refusedForged = await Identity.SendAsync(HttpMethod.Get, "/api/orders", forged);
@@ -162,7 +149,7 @@ public sealed class SignInTests(GozonAppFixture system) : IDisposable
     }
 
     [Fact]
-    public async Task The_eleventh_login_of_one_user_name_in_a_minute_is_429_with_Retry_After()
+    public async Task The_eleventh_attempt_on_one_user_name_in_a_minute_is_429_with_Retry_After()
     {
         var user = system.NewUserId();
         using var registered = await Identity.RegisterAsync(user);
@@ -225,15 +212,4 @@ public sealed class SignInTests(GozonAppFixture system) : IDisposable
     }
 
     public void Dispose() => _gateway.Dispose();
-
-    private static string SignedToken(string user, string key, DateTime expires) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = ShopperTokens.Issuer,
-        Audience = ShopperTokens.AccessAudience,
-        IssuedAt = expires.AddMinutes(-15),
-        NotBefore = expires.AddMinutes(-15),
-        Expires = expires,
-        Claims = new Dictionary<string, object> { [ShopperTokens.UserNameClaim] = user },
-        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
-    });
 }
