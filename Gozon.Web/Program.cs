@@ -3,6 +3,7 @@ using Gozon.Web.Gateway;
 using Gozon.Web.Identity;
 using Gozon.Web.Shopping;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Http.Resilience;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -43,6 +44,7 @@ builder.Services.AddAuthentication(ShopperSignIn.Scheme)
     });
 builder.Services.AddAuthorization();
 builder.Services.AddCascadingAuthenticationState();
+builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
 
 // One of each per browser tab (Blazor circuit).
 builder.Services.AddScoped<OrderFeed>();
