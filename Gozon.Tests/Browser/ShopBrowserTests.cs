@@ -139,6 +139,22 @@ public sealed partial class ShopBrowserTests(GozonAppFixture system, ChromiumFix
     }
 
     [Fact]
+    public async Task Signing_out_in_one_tab_sends_the_shoppers_other_tab_to_sign_in()
+    {
+        var shop = await OpenShopAsync();
+        var user = system.NewUserId();
+        await shop.SignUpAsync(user);
+        var otherTab = await OpenShopAsync();
+        await otherTab.ExpectShoppingAsAsync(user);
+
+        await shop.SignOutAsync();
+
+        // By itself (the tab rechecks its session every few seconds), without a click or a reload.
+        await Expect(otherTab.SignInHeading).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(otherTab.CurrentUser).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_wrong_password_shows_the_error_beside_the_form_and_signs_nobody_in()
     {
         var user = system.NewUserId();

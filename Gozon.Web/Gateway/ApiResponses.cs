@@ -28,7 +28,10 @@ internal static class ApiResponses
                 return new ApiProblem(
                     (int)response.StatusCode,
                     problem.Title ?? response.ReasonPhrase ?? "Something went wrong.",
-                    problem.Detail,
+                    // A rate limiter's problem may leave the wait to its Retry-After header.
+                    problem.Detail ?? (response.StatusCode == HttpStatusCode.TooManyRequests
+                        ? ApiProblem.TooManyAttempts(RetryAfter(response)).Detail
+                        : null),
                     problem.Errors ?? new Dictionary<string, string[]>());
             }
         }
