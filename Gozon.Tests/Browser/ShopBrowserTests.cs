@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gozon.Tests.Infrastructure;
+using Gozon.Tests.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -8,13 +9,15 @@ namespace Gozon.Tests.Browser;
 
 /// <summary>
 /// The web front end in real Chromium, against the whole system; the browser only ever talks to Gozon.Web, and
-/// every shopper signs up or in first (their tokens stay in Gozon.Web; the tests' own API calls sign in themselves).
+/// every shopper signs up or in first (their tokens stay in Gozon.Web). The tests' own API calls go through the
+/// harness's <see cref="Gozon.Testing.SignedInShoppers"/>, which signs the same shoppers in with the same password.
 /// </summary>
 [Collection(GozonSystemCollection.Name)]
 [Trait("Category", "Browser")]
 public sealed partial class ShopBrowserTests(GozonAppFixture system, ChromiumFixture chromium, ITestOutputHelper output) : IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
     private const string ShopperCookie = "gozon.shopper";
+    private readonly GozonApi _api = new(system.Gateway);
     private IBrowserContext? _context;
 
     public async Task InitializeAsync() => _context = await NewContextAsync();
@@ -37,7 +40,6 @@ public sealed partial class ShopBrowserTests(GozonAppFixture system, ChromiumFix
         await shop.CreateAccountAsync();
         await shop.TopUpAsync("100");
         await Expect(shop.Balance).ToHaveTextAsync("100.00");
-        var api = await ShopperApi.SignInAsync(system.Gateway, user, ShopPage.Password);
 
         // From here on, nothing may reload the page or poll: the browser's only channel is Blazor's WebSocket.
         await shop.Page.EvaluateAsync("() => window.gozonSamePage = true");
@@ -49,7 +51,7 @@ public sealed partial class ShopBrowserTests(GozonAppFixture system, ChromiumFix
         await Expect(shop.OrderStatus(paid)).ToHaveTextAsync("Finished", ShopPage.Live);
         var onScreen = DateTimeOffset.UtcNow;
         output.WriteLine($"click on 'Place order' to 'Finished' on screen: {clock.ElapsedMilliseconds} ms; " +
-            $"status committed to on screen: {(onScreen - (await api.GetOrderAsync(paid)).UpdatedAt).TotalMilliseconds:0} ms");
+            $"status committed to on screen: {(onScreen - (await _api.GetOrderAsync(user, paid)).UpdatedAt).TotalMilliseconds:0} ms");
         await Expect(shop.Toasts.Filter(new() { HasText = "paid" })).ToBeVisibleAsync();
         clock.Restart();
         var cancelled = await shop.PlaceOrderAsync("500", "a sofa");
@@ -61,8 +63,8 @@ public sealed partial class ShopBrowserTests(GozonAppFixture system, ChromiumFix
 
         Assert.True(await shop.Page.EvaluateAsync<bool>("() => window.gozonSamePage === true"), "the page reloaded");
         Assert.Empty(httpRequests);
-        Assert.Equal("Finished", (await api.GetOrderAsync(paid)).Status);
-        Assert.Equal(70m, (await api.GetBalanceAsync()).Balance);
+        Assert.Equal("Finished", (await _api.GetOrderAsync(user, paid)).Status);
+        Assert.Equal(70m, (await _api.GetBalanceAsync(user)).Balance);
         Assert.Equal(["a sofa", "a desk lamp"], await shop.Orders.Locator(".order-description").AllInnerTextsAsync());
 
         await shop.Orders.Filter(new() { HasText = "a desk lamp" }).GetByRole(AriaRole.Link).ClickAsync();
@@ -158,7 +160,7 @@ public sealed partial class ShopBrowserTests(GozonAppFixture system, ChromiumFix
     public async Task A_wrong_password_shows_the_error_beside_the_form_and_signs_nobody_in()
     {
         var user = system.NewUserId();
-        await ShopperApi.RegisterAsync(system.Gateway, user, ShopPage.Password);
+        await system.App.Shoppers.RegisterAsync(user);
         var shop = await OpenShopAsync();
 
         await shop.SubmitSignInAsync(user, "Wrong-password-1");
@@ -206,9 +208,8 @@ public sealed partial class ShopBrowserTests(GozonAppFixture system, ChromiumFix
         await Expect(shop.FieldError("order-description")).ToHaveTextAsync("Describe what you are ordering.");
         await shop.ScreenshotAsync("5-bad-input");
 
-        var api = await ShopperApi.SignInAsync(system.Gateway, user, ShopPage.Password);
-        Assert.Equal(0m, (await api.GetBalanceAsync()).Balance);
-        Assert.Empty(await api.ListOrdersAsync());
+        Assert.Equal(0m, (await _api.GetBalanceAsync(user)).Balance);
+        Assert.Empty(await _api.ListOrdersAsync(user));
         await Expect(shop.Orders).ToHaveCountAsync(0);
     }
 
@@ -220,8 +221,7 @@ public sealed partial class ShopBrowserTests(GozonAppFixture system, ChromiumFix
         await shop.SignUpAsync(user);
         await Expect(shop.Page.GetByRole(AriaRole.Button, new() { Name = "Create account" })).ToBeVisibleAsync();
 
-        var api = await ShopperApi.SignInAsync(system.Gateway, user, ShopPage.Password);
-        await api.CreateAccountAsync(); // someone else was quicker: the API answers 409
+        await _api.CreateAccountAsync(user); // someone else was quicker: the API answers 409
         await shop.Page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
 
         await Expect(shop.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("already", new() { Timeout = 20_000 });
@@ -233,15 +233,13 @@ public sealed partial class ShopBrowserTests(GozonAppFixture system, ChromiumFix
     {
         Assert.True(GozonAppFixture.OrdersReplicas >= 2, "this test needs several Orders replicas");
         var user = system.NewUserId();
-        await ShopperApi.RegisterAsync(system.Gateway, user, ShopPage.Password);
-        var api = await ShopperApi.SignInAsync(system.Gateway, user, ShopPage.Password);
-        await api.OpenAccountWithAsync(1000);
+        await _api.OpenAccountWithAsync(user, 1000); // registers and signs in the shopper the page signs in below
         var shop = await OpenShopAsync();
         await shop.SignInAsync(user);
 
         // Placed elsewhere (the API), paid by whichever Payments replica, applied by whichever Orders replica:
         // the page is connected to one of them and must still see all.
-        var placed = await Task.WhenAll(Enumerable.Range(1, 12).Select(i => api.PlaceOrderAsync(10, $"burst order {i}")));
+        var placed = await Task.WhenAll(Enumerable.Range(1, 12).Select(i => _api.PlaceOrderAsync(user, 10, $"burst order {i}")));
 
         foreach (var order in placed)
         {

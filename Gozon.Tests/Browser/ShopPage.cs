@@ -9,8 +9,11 @@ public sealed class ShopPage(IPage page)
     /// <summary>Long enough for a payment on a loaded 2-core CI machine; assertions return as soon as they hold.</summary>
     public static readonly LocatorAssertionsToHaveTextOptions Live = new() { Timeout = 20_000 };
 
-    /// <summary>Meets the gateway's policy (8+ characters, lower and upper case, a digit); each shopper has their own name.</summary>
-    public const string Password = "Gozon-shopper-1";
+    /// <summary>
+    /// The harness's password (it meets the gateway's policy), so the tests' API calls can sign in the shoppers the
+    /// browser signed up, and the browser the shoppers the API calls signed up.
+    /// </summary>
+    public const string Password = Gozon.Testing.SignedInShoppers.Password;
 
     private static readonly LocatorAssertionsToBeVisibleOptions Loaded = new() { Timeout = 20_000 };
 
