@@ -4,7 +4,7 @@ namespace Gozon.Tests.Browser;
 
 /// <summary>
 /// Debian's Chromium (<c>apt-get install chromium</c>), headless, driven by Playwright; no browser download.
-/// One browser per test class; each test opens its own context, so localStorage never leaks between tests.
+/// One browser per test class; each test opens its own context, so no cookie (no signed-in shopper) leaks between tests.
 /// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
 {

@@ -21,11 +21,25 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
 
     public bool IsNotFound => Status == (int)HttpStatusCode.NotFound;
 
+    /// <summary>The gateway no longer accepts the shopper's tokens (or there are none): they must sign in again.</summary>
+    public bool IsSignedOut => Status == (int)HttpStatusCode.Unauthorized;
+
     public static ApiProblem Unreachable(string detail) =>
         new((int)HttpStatusCode.ServiceUnavailable, "The shop can't be reached right now.", detail, NoErrors);
 
     public static ApiProblem FromStatus(HttpStatusCode status, string? reason) =>
         new((int)status, reason ?? $"The shop answered {(int)status}.", null, NoErrors);
+
+    public static ApiProblem SignedOut() =>
+        new((int)HttpStatusCode.Unauthorized, "Please sign in again.", "Your session has ended.", NoErrors);
+
+    /// <summary>A 429 without a problem body: what the rate limiter's Retry-After says is all there is to tell.</summary>
+    public static ApiProblem TooManyAttempts(TimeSpan? retryAfter) =>
+        new((int)HttpStatusCode.TooManyRequests, "Too many attempts.",
+            retryAfter is { } wait
+                ? $"Too many attempts; please try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds."
+                : "Too many attempts; please try again in a minute.",
+            NoErrors);
 
     public static ApiProblem Invalid(string field, string message) =>
         new((int)HttpStatusCode.BadRequest, "Check the form.", null, new Dictionary<string, string[]> { [field] = [message] });

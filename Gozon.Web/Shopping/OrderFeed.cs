@@ -36,8 +36,11 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
     /// <summary>Connected, subscribed, and the subscription's snapshot handled: from now on every change arrives.</summary>
     public bool IsLive => _subscribed is { State: HubConnectionState.Connected } live && live == _connection;
 
-    /// <summary>Follows <paramref name="userId"/>'s orders from now on, connecting in the background until it works.</summary>
-    public async Task FollowAsync(string userId)
+    /// <summary>
+    /// Follows <paramref name="userName"/>'s orders from now on, connecting in the background until it works. Each
+    /// (re)connect asks <paramref name="accessToken"/> afresh: a socket outlives the token it was opened with.
+    /// </summary>
+    public async Task FollowAsync(string userName, Func<Task<string?>> accessToken)
     {
         await StopAsync();
         var connection = new HubConnectionBuilder()
@@ -47,7 +50,8 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
                 // request that could land on another replica than the socket.
                 options.SkipNegotiation = true;
                 options.Transports = HttpTransportType.WebSockets;
-                options.Headers[Gozon.ServiceDefaults.Api.UserId.HeaderName] = userId;
+                // The gateway takes it as a bearer header (or SignalR's ?access_token=) and names the user itself.
+                options.AccessTokenProvider = accessToken;
             })
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .WithAutomaticReconnect(new ForeverRetryPolicy())
@@ -55,9 +59,9 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
         connection.On<Order>("OrderChanged", order => OrderChanged?.Invoke(order) ?? Task.CompletedTask);
         connection.Reconnecting += _ => NotLive();
         connection.Closed += _ => NotLive();
-        connection.Reconnected += _ => SubscribeAsync(connection, userId);
+        connection.Reconnected += _ => SubscribeAsync(connection, userName);
         _connection = connection;
-        _ = ConnectAsync(connection, userId, _stopping.Token);
+        _ = ConnectAsync(connection, userName, _stopping.Token);
     }
 
     public async Task StopAsync()
@@ -84,29 +88,29 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
         _stopping.Dispose();
     }
 
-    private async Task ConnectAsync(HubConnection connection, string userId, CancellationToken cancellationToken)
+    private async Task ConnectAsync(HubConnection connection, string userName, CancellationToken cancellationToken)
     {
         for (var attempt = 0; !cancellationToken.IsCancellationRequested && _connection == connection; attempt++)
         {
             try
             {
                 await connection.StartAsync(cancellationToken);
-                await SubscribeAsync(connection, userId);
+                await SubscribeAsync(connection, userName);
                 return;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 var delay = RetryDelay(attempt + 1);
-                LogConnectFailed(exception, userId, delay);
+                LogConnectFailed(exception, userName, delay);
                 await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
 
-    private async Task SubscribeAsync(HubConnection connection, string? userId)
+    private async Task SubscribeAsync(HubConnection connection, string userName)
     {
         var orders = await connection.InvokeAsync<List<Order>>("SubscribeToMyOrders", _stopping.Token);
-        LogFollowing(userId, orders.Count);
+        LogFollowing(userName, orders.Count);
         if (Subscribed is { } subscribed)
         {
             await subscribed(orders);
@@ -145,9 +149,9 @@ public sealed partial class OrderFeed(ServiceEndpointResolver endpoints, TimePro
         public TimeSpan? NextRetryDelay(RetryContext retryContext) => RetryDelay(retryContext.PreviousRetryCount);
     }
 
-    [LoggerMessage(LogLevel.Information, "Following the orders of {UserId} live ({Count} orders now)")]
-    private partial void LogFollowing(string? userId, int count);
+    [LoggerMessage(LogLevel.Information, "Following the orders of {UserName} live ({Count} orders now)")]
+    private partial void LogFollowing(string userName, int count);
 
-    [LoggerMessage(LogLevel.Warning, "Could not connect the live order status of {UserId}; retrying in {Delay}")]
-    private partial void LogConnectFailed(Exception exception, string userId, TimeSpan delay);
+    [LoggerMessage(LogLevel.Warning, "Could not connect the live order status of {UserName}; retrying in {Delay}")]
+    private partial void LogConnectFailed(Exception exception, string userName, TimeSpan delay);
 }

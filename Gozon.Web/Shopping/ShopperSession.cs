@@ -1,25 +1,32 @@
-using Gozon.ServiceDefaults.Api;
 using Gozon.Web.Gateway;
+using Gozon.Web.Identity;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace Gozon.Web.Shopping;
 
 /// <summary>
-/// What one browser tab knows: the shopper, their account and their orders, kept current by the live feed.
-/// Components render from it and re-render on <see cref="Changed"/> (raised from any thread).
+/// What one browser tab knows: the signed-in shopper, their account and their orders, kept current by the live
+/// feed. Components render from it and re-render on <see cref="Changed"/> (raised from any thread).
+/// A tab serves one shopper for its whole life: signing in, up or out is a full page load, and so a new circuit.
 /// </summary>
 public sealed partial class ShopperSession : IAsyncDisposable
 {
     private readonly GatewayClient _api;
     private readonly OrderFeed _feed;
     private readonly ShopperStorage _storage;
+    private readonly ShopperTokens _tokens;
+    private readonly AuthenticationStateProvider _authentication;
     private readonly Toasts _toasts;
     private readonly ILogger<ShopperSession> _logger;
     private readonly Lock _gate = new();
     private Dictionary<Guid, Order> _orders = [];
+    private int _ended;
 
-    public ShopperSession(GatewayClient api, OrderFeed feed, ShopperStorage storage, Toasts toasts, ILogger<ShopperSession> logger)
+    public ShopperSession(
+        GatewayClient api, OrderFeed feed, ShopperStorage storage, ShopperTokens tokens,
+        AuthenticationStateProvider authentication, Toasts toasts, ILogger<ShopperSession> logger)
     {
-        (_api, _feed, _storage, _toasts, _logger) = (api, feed, storage, toasts, logger);
+        (_api, _feed, _storage, _tokens, _authentication, _toasts, _logger) = (api, feed, storage, tokens, authentication, toasts, logger);
         _feed.OrderChanged += OnOrderChangedAsync;
         _feed.Subscribed += OnSubscribedAsync;
         _feed.StateChanged += NotifyChanged;
@@ -27,9 +34,13 @@ public sealed partial class ShopperSession : IAsyncDisposable
 
     public event Action? Changed;
 
-    public bool IsRestored { get; private set; }
+    /// <summary>The gateway no longer takes this shopper's tokens (refresh refused, session gone): sign in again.</summary>
+    public event Action? Ended;
 
-    public string? UserId { get; private set; }
+    public bool IsStarted { get; private set; }
+
+    /// <summary>Null on the pages that need nobody signed in (not found).</summary>
+    public Shopper? Shopper { get; private set; }
 
     /// <summary>The browser's offset from UTC, for showing times.</summary>
     public TimeSpan UtcOffset { get; private set; }
@@ -65,53 +76,30 @@ public sealed partial class ShopperSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Picks up the shopper this browser used last, once per tab.</summary>
-    public async Task RestoreAsync()
+    /// <summary>Once per tab, after its first render (the time zone needs the browser): the shopper's data and feed.</summary>
+    public async Task StartAsync()
     {
-        if (IsRestored)
+        if (IsStarted)
         {
             return;
         }
 
-        var remembered = await _storage.GetUserIdAsync();
         UtcOffset = await _storage.GetUtcOffsetAsync();
-        IsRestored = true;
-        if (remembered is not null && Gozon.ServiceDefaults.Api.UserId.TryParse(remembered, out _))
+        // The circuit's user is the cookie's at the time the tab connected.
+        var state = await _authentication.GetAuthenticationStateAsync();
+        Shopper = Identity.Shopper.From(state.User);
+        IsStarted = true;
+        if (Shopper is { } shopper)
         {
-            await StartAsync(remembered);
+            await LoadAsync(shopper);
         }
 
         NotifyChanged();
-    }
-
-    /// <summary>Switches to <paramref name="candidate"/>; returns why it is not a valid user id, or null.</summary>
-    public async Task<string?> SignInAsync(string? candidate)
-    {
-        var userId = candidate?.Trim();
-        if (!Gozon.ServiceDefaults.Api.UserId.TryParse(userId, out _))
-        {
-            return $"A user id is 1-{Gozon.ServiceDefaults.Api.UserId.MaxLength} letters, digits, '-', '_' or '.'.";
-        }
-
-        await _storage.SetUserIdAsync(userId!);
-        await StartAsync(userId!);
-        NotifyChanged();
-        return null;
-    }
-
-    public async Task SignOutAsync()
-    {
-        await _storage.ClearAsync();
-        await _feed.StopAsync();
-        UserId = null;
-        Account = null;
-        AccountProblem = null;
-        ReplaceOrders([]);
     }
 
     public async Task<ApiProblem?> CreateAccountAsync()
     {
-        var result = await _api.CreateAccountAsync(RequireUser(), CancellationToken.None);
+        var result = Check(await _api.CreateAccountAsync(RequireShopper(), CancellationToken.None));
         if (result.Problem?.Status == StatusCodes.Status409Conflict)
         {
             await RefreshAccountAsync(); // it exists after all (another tab, a retry): show it with the message
@@ -122,12 +110,12 @@ public sealed partial class ShopperSession : IAsyncDisposable
 
     public async Task<ApiProblem?> TopUpAsync(decimal amount, string idempotencyKey)
     {
-        return ApplyChange(await _api.TopUpAsync(RequireUser(), amount, idempotencyKey, CancellationToken.None));
+        return ApplyChange(Check(await _api.TopUpAsync(RequireShopper(), amount, idempotencyKey, CancellationToken.None)));
     }
 
     public async Task<ApiResult<Order>> PlaceOrderAsync(decimal amount, string description, string idempotencyKey)
     {
-        var result = await _api.PlaceOrderAsync(RequireUser(), amount, description, idempotencyKey, CancellationToken.None);
+        var result = Check(await _api.PlaceOrderAsync(RequireShopper(), amount, description, idempotencyKey, CancellationToken.None));
         if (result.Value is { } order)
         {
             Remember(order);
@@ -139,7 +127,7 @@ public sealed partial class ShopperSession : IAsyncDisposable
     /// <summary>One order: from the API, so a link to an order works before the feed has delivered it.</summary>
     public async Task<ApiResult<Order>> LoadOrderAsync(Guid orderId)
     {
-        var result = await _api.GetOrderAsync(RequireUser(), orderId, CancellationToken.None);
+        var result = Check(await _api.GetOrderAsync(RequireShopper(), orderId, CancellationToken.None));
         if (result.Value is { } order)
         {
             Remember(order);
@@ -150,9 +138,9 @@ public sealed partial class ShopperSession : IAsyncDisposable
 
     public async Task RefreshAccountAsync()
     {
-        if (UserId is { } userId)
+        if (Shopper is { } shopper)
         {
-            ApplyAccount(await _api.GetAccountAsync(userId, CancellationToken.None));
+            ApplyAccount(Check(await _api.GetAccountAsync(shopper, CancellationToken.None)));
         }
     }
 
@@ -164,16 +152,11 @@ public sealed partial class ShopperSession : IAsyncDisposable
         await _feed.DisposeAsync();
     }
 
-    private async Task StartAsync(string userId)
+    private async Task LoadAsync(Shopper shopper)
     {
-        await _feed.StopAsync(); // the previous shopper's feed is not live for the new one, not even for a render
-        UserId = userId;
-        Account = null;
-        AccountProblem = null;
-        ReplaceOrders([]);
-        await _feed.FollowAsync(userId);
+        await _feed.FollowAsync(shopper.UserName, () => FeedAccessTokenAsync(shopper));
         // The REST list shows the orders at once, even while the live feed is still connecting.
-        var orders = await _api.ListOrdersAsync(userId, CancellationToken.None);
+        var orders = Check(await _api.ListOrdersAsync(shopper, CancellationToken.None));
         foreach (var order in orders.Value ?? [])
         {
             Remember(order);
@@ -182,10 +165,33 @@ public sealed partial class ShopperSession : IAsyncDisposable
         await RefreshAccountAsync();
     }
 
+    private async Task<string?> FeedAccessTokenAsync(Shopper shopper)
+    {
+        var token = await _tokens.GetAccessTokenAsync(shopper.SessionId, CancellationToken.None);
+        Check(token.Problem);
+        return token.Value;
+    }
+
+    /// <summary>Every answer passes here: the first one that says the session is over tells the page, once.</summary>
+    private ApiResult<T> Check<T>(ApiResult<T> result)
+    {
+        Check(result.Problem);
+        return result;
+    }
+
+    private void Check(ApiProblem? problem)
+    {
+        if (problem?.IsSignedOut == true && Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            LogEnded(Shopper?.UserName);
+            Ended?.Invoke();
+        }
+    }
+
     /// <summary>The answer to a change: the account it returns, or the problem for the form to show.</summary>
     private ApiProblem? ApplyChange(ApiResult<Account> result)
     {
-        if (result.Value is { } account && account.UserId == UserId)
+        if (result.Value is { } account)
         {
             (Account, AccountProblem) = (account, null);
             NotifyChanged();
@@ -196,11 +202,6 @@ public sealed partial class ShopperSession : IAsyncDisposable
 
     private void ApplyAccount(ApiResult<Account> result)
     {
-        if (result.Value is { } account && account.UserId != UserId)
-        {
-            return; // an answer for the previous shopper, who switched away meanwhile
-        }
-
         if (result.Value is { } fresh)
         {
             (Account, AccountProblem) = (fresh, null);
@@ -245,11 +246,6 @@ public sealed partial class ShopperSession : IAsyncDisposable
         Order? before;
         lock (_gate)
         {
-            if (order.UserId != UserId)
-            {
-                return null;
-            }
-
             before = _orders.GetValueOrDefault(order.Id);
             if (before is null || !before.IsFinal)
             {
@@ -261,20 +257,13 @@ public sealed partial class ShopperSession : IAsyncDisposable
         return before;
     }
 
-    private void ReplaceOrders(Dictionary<Guid, Order> orders)
-    {
-        lock (_gate)
-        {
-            _orders = orders;
-        }
-
-        NotifyChanged();
-    }
-
-    private string RequireUser() => UserId ?? throw new InvalidOperationException("Choose a user first.");
+    private Shopper RequireShopper() => Shopper ?? throw new InvalidOperationException("Nobody is signed in on this page.");
 
     private void NotifyChanged() => Changed?.Invoke();
 
     [LoggerMessage(LogLevel.Information, "Order {OrderId} is {Status} on screen")]
     private partial void LogOrderFinal(Guid orderId, string status);
+
+    [LoggerMessage(LogLevel.Information, "The session of {UserName} is over; sending the page to sign in")]
+    private partial void LogEnded(string? userName);
 }
