@@ -58,6 +58,7 @@ var gateway = builder.AddProject<Projects.Gozon_Gateway>("gateway")
 
 builder.AddProject<Projects.Gozon_Web>("web")
     .WithReference(gateway)
+    .AsSignInFrontEnd(edge)
     .WithHttpEndpoint(port: PortOrDefault("Gozon:Ports:Web", 5081))
     .WithExternalHttpEndpoints()
     .WaitFor(gateway)

@@ -132,6 +132,9 @@ public sealed class GozonApp : IAsyncDisposable
     /// <summary>The key the gateway shows the services (generated into this run's state folder by the AppHost).</summary>
     public string GatewayKey => Secret(Gozon.AppHost.Identity.EdgeSecrets.GatewayKeyName);
 
+    /// <summary>Gozon.Web's key, which makes the gateway count a sign-in against the forwarded shopper's address.</summary>
+    public string FrontEndKey => Secret(Gozon.AppHost.Identity.EdgeSecrets.FrontEndKeyName);
+
     /// <summary>The key the gateway signs its tokens with.</summary>
     public string SigningKey => Secret(Gozon.AppHost.Identity.EdgeSecrets.SigningKeyName);
 

@@ -11,6 +11,12 @@ public sealed class GatewayIdentityOptions
     /// </summary>
     public string SigningKey { get; set; } = "";
 
+    /// <summary>
+    /// Gozon.Web's key: a sign-in request that carries it in <c>X-Gozon-Front-End-Key</c> is limited by the shopper's address
+    /// in its <c>X-Forwarded-For</c>, not by Gozon.Web's own, through which every shopper signs in. Empty: no one is trusted so.
+    /// </summary>
+    public string FrontEndKey { get; set; } = "";
+
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
@@ -30,6 +36,11 @@ public sealed class GatewayIdentityOptions
         if (SigningKey.Length < 32)
         {
             yield return $"{SectionName}:SigningKey must be at least 32 characters (it has {SigningKey.Length}); the AppHost and deploy/.env generate one.";
+        }
+
+        if (FrontEndKey.Length is > 0 and < 16)
+        {
+            yield return $"{SectionName}:FrontEndKey must be empty or at least 16 characters (it has {FrontEndKey.Length}).";
         }
 
         if (AccessTokenLifetime <= TimeSpan.Zero || RefreshTokenLifetime < AccessTokenLifetime)

@@ -29,8 +29,9 @@ public sealed class SignInRateLimits : IDisposable
     public static void AddPerAddressPolicy(RateLimiterOptions limiter, GatewayIdentityOptions options)
     {
         var limit = options.RateLimits.PerAddress;
+        var frontEnd = new SignInClientAddress(options.FrontEndKey);
         limiter.AddPolicy(PerAddressPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-            context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => Window(limit)));
+            frontEnd.Of(context.Request), _ => Window(limit)));
         limiter.OnRejected = (rejected, cancellationToken) => WriteTooManyAsync(rejected.HttpContext, rejected.Lease, "this address", cancellationToken);
     }
 

@@ -7,7 +7,8 @@ namespace Gozon.Tests.Identity;
 
 /// <summary>
 /// A system of its own with the compatibility switch on (<c>Gozon:Identity:TrustUserIdHeader=true</c>) and a per-address
-/// limit of 3 sign-in attempts a minute: the shared system's limit is lifted, since all of the harness signs in from 127.0.0.1.
+/// limit of 3 sign-in attempts a minute: the shared system's limit is lifted, since all of the harness signs in from one
+/// address (DCP's endpoint proxy).
 /// </summary>
 public sealed class TrustedHeaderSystem : IAsyncLifetime
 {
@@ -54,23 +55,52 @@ public sealed class TrustedHeaderSystemTests(TrustedHeaderSystem system) : IClas
     }
 
     [Fact]
-    public async Task The_fourth_sign_in_attempt_from_one_address_in_a_minute_is_429_with_Retry_After()
+    public async Task The_fourth_sign_in_attempt_from_one_shopper_address_in_a_minute_is_429_with_Retry_After()
     {
-        // DCP's endpoint proxy is every client's address here: the budget is this test's alone (the other signs no one in).
+        // As Gozon.Web signs a shopper in: the shopper's address, vouched for with its key (a fresh one: a budget of its own).
         using var gateway = system.App.CreateHttpClient("gateway");
-        var identity = new IdentityClient(gateway);
+        var shopper = FreshAddress();
 
         var statuses = new List<HttpStatusCode>();
         for (var attempt = 0; attempt < TrustedHeaderSystem.PerAddressLimit; attempt++)
         {
-            using var response = await identity.LoginAsync($"nobody-{attempt}-{Guid.NewGuid():N}");
+            using var response = await LoginFromAsync(gateway, shopper, system.App.FrontEndKey);
             statuses.Add(response.StatusCode);
         }
 
-        using var refused = await identity.RegisterAsync($"late-{Guid.NewGuid():N}");
+        using var refused = await LoginFromAsync(gateway, shopper, system.App.FrontEndKey);
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
         await IdentityClient.ProblemAsync(refused, HttpStatusCode.TooManyRequests);
         Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single()) is > 0 and <= 60);
+    }
+
+    [Fact]
+    public async Task A_forwarded_address_without_Gozon_Webs_key_buys_no_fresh_budget()
+    {
+        using var gateway = system.App.CreateHttpClient("gateway");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt <= TrustedHeaderSystem.PerAddressLimit; attempt++)
+        {
+            using var response = await LoginFromAsync(gateway, FreshAddress(), "not-the-front-end-key");
+            statuses.Add(response.StatusCode);
+        }
+
+        // Four "different" addresses, all counted against the one the requests really came from (DCP's proxy here).
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    private static string FreshAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+
+    private static Task<HttpResponseMessage> LoginFromAsync(HttpClient gateway, string address, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/login")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { userName = $"nobody-{Guid.NewGuid():N}", password = IdentityClient.Password }),
+        };
+        request.Headers.Add("X-Forwarded-For", address);
+        request.Headers.Add("X-Gozon-Front-End-Key", key);
+        return gateway.SendAsync(request);
     }
 }

@@ -24,7 +24,7 @@ public sealed class ShopperTokensTests
     public ShopperTokensTests()
     {
         var cache = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
-        var identity = new IdentityClient(_gateway, NullLogger<IdentityClient>.Instance);
+        var identity = new IdentityClient(_gateway, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), NullLogger<IdentityClient>.Instance);
         _tokens = new ShopperTokens(cache, identity, _clock, NullLogger<ShopperTokens>.Instance);
     }
 

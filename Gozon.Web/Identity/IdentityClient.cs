@@ -9,9 +9,12 @@ namespace Gozon.Web.Identity;
 /// retried login counts twice toward the lockout and the rate limits, and a retried refresh presents a refresh
 /// token the first attempt may already have used up.
 /// </summary>
-public sealed partial class IdentityClient(IHttpClientFactory httpClients, ILogger<IdentityClient> logger)
+public sealed partial class IdentityClient(IHttpClientFactory httpClients, IConfiguration configuration, ILogger<IdentityClient> logger)
 {
     public const string HttpClientName = "gateway-identity";
+    // The AppHost and deploy/ give the gateway and Gozon.Web the same key; without it the gateway ignores the address.
+    private const string FrontEndKeyHeader = "X-Gozon-Front-End-Key";
+    private readonly string? _frontEndKey = configuration["Gozon:Identity:FrontEndKey"];
 
     public Task<ApiResult<Registered>> RegisterAsync(string userName, string password, string? shopperAddress, CancellationToken cancellationToken) =>
         PostAsync<Registered>("api/identity/register", new { userName, password }, shopperAddress, cancellationToken);
@@ -28,11 +31,12 @@ public sealed partial class IdentityClient(IHttpClientFactory httpClients, ILogg
         {
             Content = JsonContent.Create(body, options: ApiResponses.Json),
         };
-        // Every shopper's sign-in reaches the gateway from Gozon.Web's address: this names the shopper's, for a
-        // gateway that trusts Gozon.Web as a proxy and limits attempts per shopper rather than per shop.
-        if (shopperAddress is not null)
+        // Every shopper's sign-in reaches the gateway from Gozon.Web's address: this names the shopper's, and the key
+        // vouches for it, so the gateway limits attempts per shopper rather than per shop.
+        if (shopperAddress is not null && !string.IsNullOrEmpty(_frontEndKey))
         {
             request.Headers.TryAddWithoutValidation("X-Forwarded-For", shopperAddress);
+            request.Headers.TryAddWithoutValidation(FrontEndKeyHeader, _frontEndKey);
         }
 
         try
