@@ -3,6 +3,7 @@
 # healthy, drive real orders through the gateway to Finished, check that every service's spans
 # reached the dashboard (its telemetry API) in one trace, scale payments to 2 and repeat,
 # restart the stack and check the data survived, tear everything down (volumes included).
+# deploy/.env is not committed: when it is missing, the publisher generates it (and needs the .NET SDK).
 # Runs under its own project name (gozon-smoke) so it never touches the volumes of a `gozon` stack,
 # but it needs the published host ports (5080, 5081, 15672, 18888) to be free.
 # Usage: deploy/smoke.sh     (COMPOSE="docker compose" to force Compose v2)
@@ -22,6 +23,15 @@ trap cleanup EXIT
 
 for port in 5080 5081 15672 18888; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "port $port is taken (a running AppHost or gozon stack?)"; fi
+done
+
+# The secrets: the publisher writes .env only when it is missing, and never touches an existing one's values.
+if [[ ! -f .env ]]; then
+  log "no deploy/.env: generating it with the publisher"
+  (cd ../Gozon.AppHost && dotnet run -c Release -- --publisher manifest --output-path ../deploy) >/dev/null || fail "publishing deploy/.env"
+fi
+for key in GOZON_GATEWAY_KEY GOZON_IDENTITY_SIGNING_KEY; do
+  grep -q "^$key=" .env || fail "deploy/.env has no $key: regenerate it (see deploy/README.md, Secrets)"
 done
 
 # Every container of the project that has a health check is healthy (and none has exited).
