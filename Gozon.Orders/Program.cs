@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiDefaults();
+builder.AddGatewayKey();
 builder.AddServiceDatabase<OrdersDbContext>("orders-db");
 builder.AddRabbitMqMessaging();
 builder.AddOutboxPublisher();
@@ -30,6 +31,7 @@ if (await RedriveCommand.TryRunAsync(app, args))
 }
 
 app.UseApiDefaults();
+app.UseGatewayKey();
 app.MapDefaultEndpoints();
 app.MapOrderEndpoints();
 app.MapOrderLiveStatus();

@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApiDefaults();
+builder.AddGatewayKey();
 builder.AddServiceDatabase<PaymentsDbContext>("payments-db");
 builder.AddRabbitMqMessaging();
 builder.AddOutboxPublisher();
@@ -26,6 +27,7 @@ if (await RedriveCommand.TryRunAsync(app, args))
 }
 
 app.UseApiDefaults();
+app.UseGatewayKey();
 app.MapDefaultEndpoints();
 app.MapAccountEndpoints();
 

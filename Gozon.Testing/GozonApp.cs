@@ -26,11 +26,13 @@ public sealed class GozonApp : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IResource> _instances = new(StringComparer.Ordinal);
     private readonly Task _watching;
     private int _restarts;
+    private readonly Lazy<SignedInShoppers> _shoppers;
 
     private GozonApp(DistributedApplication app, string stateDirectory, string? logPath)
     {
         _app = app;
         _stateDirectory = stateDirectory;
+        _shoppers = new(() => new SignedInShoppers(GetEndpoint("gateway"), TimeProvider.System));
         _logPath = logPath;
         _watching = WatchAsync(_stopWatching.Token);
     }
@@ -98,6 +100,41 @@ public sealed class GozonApp : IAsyncDisposable
 
     /// <summary>A plain client for a project's endpoint: no resilience handler, so tests see every answer as it is.</summary>
     public HttpClient CreateHttpClient(string resourceName) => new() { BaseAddress = GetEndpoint(resourceName) };
+
+    /// <summary>The system's shoppers as the gateway knows them: registered and signed in on first use.</summary>
+    public SignedInShoppers Shoppers => _shoppers.Value;
+
+    /// <summary>
+    /// A client of the gateway whose requests name their shopper with <c>X-User-Id</c>, as before sign-in: each is sent with
+    /// that shopper's bearer token instead (see <see cref="SignedInShoppers"/>). UTF-8 request headers, so tests can also send
+    /// the malformed (non-ASCII) input the API must reject.
+    /// </summary>
+    public HttpClient CreateGatewayClient(TimeSpan timeout) =>
+        new(Shoppers.CreateHandler(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 }))
+        {
+            BaseAddress = GetEndpoint("gateway"),
+            Timeout = timeout,
+        };
+
+    /// <summary>
+    /// A client that reaches a service replica directly, as the gateway does: with the gateway's key, so <c>X-User-Id</c> counts.
+    /// </summary>
+    public HttpClient CreateTrustedServiceClient(Uri replica)
+    {
+        var client = new HttpClient { BaseAddress = replica };
+        client.DefaultRequestHeaders.Add(GatewayKeyHeader, GatewayKey);
+        return client;
+    }
+
+    public const string GatewayKeyHeader = "X-Gozon-Gateway-Key";
+
+    /// <summary>The key the gateway shows the services (generated into this run's state folder by the AppHost).</summary>
+    public string GatewayKey => Secret(Gozon.AppHost.Identity.EdgeSecrets.GatewayKeyName);
+
+    /// <summary>The key the gateway signs its tokens with.</summary>
+    public string SigningKey => Secret(Gozon.AppHost.Identity.EdgeSecrets.SigningKeyName);
+
+    private string Secret(string name) => File.ReadAllText(Path.Combine(_stateDirectory, "secrets", name)).Trim();
 
     public async Task<string> GetConnectionStringAsync(string resourceName, CancellationToken cancellationToken = default) =>
         await _app.GetConnectionStringAsync(resourceName, cancellationToken)

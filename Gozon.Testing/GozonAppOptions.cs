@@ -53,6 +53,10 @@ public sealed record GozonAppOptions
             yield return $"--Gozon:Environment:{project}:{OtlpEndpointVariable}=";
         }
 
+        // Every harness client signs in from 127.0.0.1: the per-address limit of register and login would stop the suite.
+        // A test of that limit sets its own (a later argument wins).
+        yield return "--Gozon:Environment:gateway:Gozon__Identity__RateLimits__PerAddress__PermitLimit=1000000";
+
         foreach (var (project, variable, value) in Environment)
         {
             yield return $"--Gozon:Environment:{project}:{variable}={value}";

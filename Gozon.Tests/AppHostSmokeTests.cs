@@ -14,7 +14,7 @@ public sealed class AppHostSmokeTests(GozonAppFixture system)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(GozonAppFixture.PaymentsReplicas, system.App.Replicas("payments").Count);
         Assert.Equal(GozonAppFixture.OrdersReplicas, system.App.Replicas("orders").Count);
-        foreach (var resource in new[] { "postgres", "orders-db", "payments-db", "rabbitmq", "orders", "payments", "gateway", "web" })
+        foreach (var resource in new[] { "postgres", "orders-db", "payments-db", "identity-db", "rabbitmq", "orders", "payments", "gateway", "web" })
         {
             Assert.All(system.App.Replicas(resource), replica => Assert.True(replica.IsHealthy, $"{replica.Id} is {replica.Snapshot?.State?.Text}"));
         }

@@ -35,7 +35,7 @@ public sealed class ConnectionBudgetTests(ITestOutputHelper output)
             },
             LogPath = Path.Combine(GozonAppFixture.TestResultsDirectory, "connection-budget.log"),
         });
-        using var gateway = new HttpClient { BaseAddress = app.GetEndpoint("gateway"), Timeout = TimeSpan.FromSeconds(30) };
+        using var gateway = app.CreateGatewayClient(TimeSpan.FromSeconds(30));
         var api = new GozonApi(gateway);
         var users = Enumerable.Range(0, Clients).Select(i => $"budget-{i}-{Guid.NewGuid():N}"[..24]).ToList();
         foreach (var user in users)

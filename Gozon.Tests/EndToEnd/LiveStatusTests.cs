@@ -16,7 +16,7 @@ public sealed class LiveStatusTests(GozonAppFixture system)
     {
         var user = system.NewUserId();
         await _api.OpenAccountWithAsync(user, 50);
-        await using var subscriber = await OrderStatusSubscriber.ConnectAsync(system.Gateway.BaseAddress!, user);
+        await using var subscriber = await OrderStatusSubscriber.ConnectAsync(system.Gateway.BaseAddress!, user, system.App.Shoppers);
 
         var placed = await _api.PlaceOrderAsync(user, 20, "a kettle");
         var snapshot = await subscriber.SubscribeToOrderAsync(placed.Id);
@@ -35,7 +35,7 @@ public sealed class LiveStatusTests(GozonAppFixture system)
         var user = system.NewUserId();
         await _api.OpenAccountWithAsync(user, 10);
         var earlier = await _api.PlaceOrderAsync(user, 1, "before subscribing");
-        await using var subscriber = await OrderStatusSubscriber.ConnectAsync(system.Gateway.BaseAddress!, user);
+        await using var subscriber = await OrderStatusSubscriber.ConnectAsync(system.Gateway.BaseAddress!, user, system.App.Shoppers);
 
         var snapshot = await subscriber.SubscribeToMyOrdersAsync();
         var later = await _api.PlaceOrderAsync(user, 100, "beyond the balance");
@@ -63,7 +63,7 @@ public sealed class LiveStatusTests(GozonAppFixture system)
         {
             for (var i = 0; i < GozonAppFixture.OrdersReplicas; i++)
             {
-                var subscriber = await OrderStatusSubscriber.ConnectAsync(system.Gateway.BaseAddress!, user);
+                var subscriber = await OrderStatusSubscriber.ConnectAsync(system.Gateway.BaseAddress!, user, system.App.Shoppers);
                 subscribers.Add(subscriber);
                 await subscriber.SubscribeToMyOrdersAsync();
             }
@@ -91,25 +91,40 @@ public sealed class LiveStatusTests(GozonAppFixture system)
     {
         var owner = system.NewUserId();
         var placed = await _api.PlaceOrderAsync(owner, 5);
-        await using var stranger = await OrderStatusSubscriber.ConnectAsync(system.Gateway.BaseAddress!, system.NewUserId());
+        await using var stranger = await OrderStatusSubscriber.ConnectAsync(system.Gateway.BaseAddress!, system.NewUserId(), system.App.Shoppers);
 
         var refused = await Assert.ThrowsAsync<HubException>(() => stranger.SubscribeToOrderAsync(placed.Id));
         Assert.Contains(placed.Id.ToString(), refused.Message);
         Assert.Empty(stranger.Orders);
     }
 
+    [Fact]
+    public async Task A_connection_without_a_token_is_refused_with_a_problem()
+    {
+        // A user header is not a sign-in: the gateway drops it.
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{OrderStatusSubscriber.HubPath}/negotiate?negotiateVersion=1&userId={system.NewUserId()}");
+        request.Headers.TryAddWithoutValidation(GozonApi.UserHeader, "not a user id!");
+
+        using var response = await system.Gateway.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("/api/identity/login", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("not a user id!")]
-    public async Task A_connection_without_a_valid_user_is_refused_with_a_problem(string? userId)
+    public async Task A_replica_refuses_a_connection_without_a_valid_user_with_a_problem(string? userId)
     {
+        using var replica = system.App.CreateTrustedServiceClient(system.App.Replicas("orders")[0].HttpEndpoint);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{OrderStatusSubscriber.HubPath}/negotiate?negotiateVersion=1");
         if (userId is not null)
         {
             request.Headers.TryAddWithoutValidation(GozonApi.UserHeader, userId);
         }
 
-        using var response = await system.Gateway.SendAsync(request);
+        using var response = await replica.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -117,10 +132,12 @@ public sealed class LiveStatusTests(GozonAppFixture system)
     }
 
     [Fact]
-    public async Task Browsers_name_the_user_in_the_query_string()
+    public async Task Browsers_send_the_token_in_the_query_string()
     {
+        var token = await system.App.Shoppers.AccessTokenAsync(system.NewUserId());
+
         using var response = await system.Gateway.PostAsync(
-            $"{OrderStatusSubscriber.HubPath}/negotiate?negotiateVersion=1&userId={system.NewUserId()}", content: null);
+            $"{OrderStatusSubscriber.HubPath}/negotiate?negotiateVersion=1&access_token={token}", content: null);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("connectionToken", await response.Content.ReadAsStringAsync());

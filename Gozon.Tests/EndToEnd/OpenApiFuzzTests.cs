@@ -17,7 +17,8 @@ namespace Gozon.Tests.EndToEnd;
 /// the gateway, which serves each service's /openapi/v1.json), and sends FsCheck-generated requests for every path and
 /// method through the gateway: schema-derived JSON bodies with fields left out, added, of the wrong type, huge, negative,
 /// zero, with three decimals, long, with control characters, NUL, unpaired surrogates or invalid UTF-8; odd content
-/// types; random X-User-Id and Idempotency-Key values; random query strings and path values.
+/// types; random callers (X-User-Id: one of the run's signed-in users, absent, or malformed) and Idempotency-Key values;
+/// random query strings and path values.
 /// <para>Every response must be below 500, and every 4xx an RFC 7807 problem whose <c>status</c> is the response's
 /// (a 400 also says what is wrong, as <see cref="BadInputTests"/> checks). The one exception is a request that is not
 /// HTTP (a control character in a header value): the server's HTTP layer may refuse it with a bare 400; and a client
@@ -170,12 +171,13 @@ public sealed class OpenApiFuzzTests(GozonAppFixture system, ITestOutputHelper o
             $"answered 400 without saying what is wrong: {body}");
     }
 
-    private HttpClient CreateClient() => new(new SocketsHttpHandler
+    // The run's users are signed in (their X-User-Id becomes their token); an absent or malformed caller has no token.
+    private HttpClient CreateClient() => new(system.App.Shoppers.CreateHandler(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         RequestHeaderEncodingSelector = (_, request) =>
             request?.Options.TryGetValue(FuzzCase.Latin1HeadersOption, out var latin1) == true && latin1 ? Encoding.Latin1 : Encoding.UTF8,
-    })
+    }))
     {
         BaseAddress = system.Gateway.BaseAddress,
         // As the fixture's client: this machine's cores are shared, and a slow answer is not what this test is about.

@@ -37,12 +37,12 @@ public sealed class SlowSubscriberTests(GozonAppFixture system, ITestOutputHelpe
         var silentUser = system.NewUserId();
         var user = system.NewUserId();
         await _api.OpenAccountWithAsync(user, 1000);
-        await using var silent = await SilentSubscriber.ConnectAsync(replica, silentUser);
-        await using var subscriber = await OrderStatusSubscriber.ConnectAsync(replica, user);
+        await using var silent = await SilentSubscriber.ConnectAsync(replica, silentUser, system.App.GatewayKey);
+        await using var subscriber = await OrderStatusSubscriber.ConnectToReplicaAsync(replica, user, system.App.GatewayKey);
         await subscriber.SubscribeToMyOrdersAsync();
         // The same user on the other replica hears of each change at the same time but shares no push loop with the
         // silent client: the fair yardstick on a machine whose load alone can delay every push by seconds.
-        await using var control = await OrderStatusSubscriber.ConnectAsync(system.App.Replicas("orders")[1].HttpEndpoint, user);
+        await using var control = await OrderStatusSubscriber.ConnectToReplicaAsync(system.App.Replicas("orders")[1].HttpEndpoint, user, system.App.GatewayKey);
         await control.SubscribeToMyOrdersAsync();
 
         // The other user's orders, accepted by the API at these times: while the silent client's buffers fill, while

@@ -36,7 +36,7 @@ public sealed class FaultSystem : IAsyncDisposable
             Environment = settings,
             LogPath = Path.Combine(GozonAppFixture.TestResultsDirectory, $"faults-{scenario}.log"),
         });
-        var gateway = new HttpClient { BaseAddress = app.GetEndpoint("gateway"), Timeout = TimeSpan.FromSeconds(15) };
+        var gateway = app.CreateGatewayClient(TimeSpan.FromSeconds(15));
         return new FaultSystem(app, gateway);
     }
 

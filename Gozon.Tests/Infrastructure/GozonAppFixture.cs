@@ -29,7 +29,7 @@ public sealed class GozonAppFixture : IAsyncLifetime
     /// <summary>The browser front end's address.</summary>
     public Uri Web => App.GetEndpoint("web");
 
-    /// <summary>Client for the YARP gateway (base address = gateway endpoint).</summary>
+    /// <summary>Client for the YARP gateway whose requests' <c>X-User-Id</c> shoppers are signed in (<see cref="GozonApp.CreateGatewayClient"/>).</summary>
     public HttpClient Gateway => _gateway ?? throw new InvalidOperationException("The Gozon system is not started.");
 
     /// <summary>The spans every service exports (OTLP/HTTP), as the dashboard would receive them.</summary>
@@ -51,12 +51,7 @@ public sealed class GozonAppFixture : IAsyncLifetime
             LogPath = LogPath,
         });
 
-        // UTF-8 request headers, so tests can also send the malformed (non-ASCII) input the API must reject.
-        _gateway = new HttpClient(new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 })
-        {
-            BaseAddress = _app.GetEndpoint("gateway"),
-            Timeout = TimeSpan.FromSeconds(30),
-        };
+        _gateway = _app.CreateGatewayClient(TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Gozon.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
@@ -36,16 +38,28 @@ public sealed class OrderStatusSubscriber : IAsyncDisposable
     /// <summary>Every pushed change, in arrival order.</summary>
     public ConcurrentQueue<OrderDto> Pushed { get; } = new();
 
-    public static async Task<OrderStatusSubscriber> ConnectAsync(Uri gateway, string userId, CancellationToken cancellationToken = default)
+    /// <summary>Through the gateway, signed in as <paramref name="userId"/> (the .NET client sends the token in Authorization).</summary>
+    public static Task<OrderStatusSubscriber> ConnectAsync(Uri gateway, string userId, SignedInShoppers shoppers, CancellationToken cancellationToken = default) =>
+        ConnectAsync(gateway, options => options.AccessTokenProvider = async () => await shoppers.AccessTokenAsync(userId), cancellationToken);
+
+    /// <summary>Straight to an Orders replica, as the gateway connects: with its key and the user's header.</summary>
+    public static Task<OrderStatusSubscriber> ConnectToReplicaAsync(Uri replica, string userId, string gatewayKey, CancellationToken cancellationToken = default) =>
+        ConnectAsync(replica, options =>
+        {
+            options.Headers[GozonApi.UserHeader] = userId;
+            options.Headers[GozonApp.GatewayKeyHeader] = gatewayKey;
+        }, cancellationToken);
+
+    private static async Task<OrderStatusSubscriber> ConnectAsync(Uri endpoint, Action<HttpConnectionOptions> identify, CancellationToken cancellationToken)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(gateway, HubPath), options =>
+            .WithUrl(new Uri(endpoint, HubPath), options =>
             {
                 // One request, straight to WebSockets: no negotiate round trip that a load balancer could send
                 // to a different replica than the socket.
                 options.SkipNegotiation = true;
                 options.Transports = HttpTransportType.WebSockets;
-                options.Headers["X-User-Id"] = userId;
+                identify(options);
             })
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();

@@ -46,15 +46,18 @@ public sealed class SilentSubscriber : IAsyncDisposable
     /// <summary>When it fell silent, to find the server's side in the system log.</summary>
     public DateTimeOffset SilentSince { get; private set; }
 
-    /// <summary>Connects to <paramref name="orders"/>, subscribes to every order of <paramref name="userId"/>, then falls silent.</summary>
-    public static async Task<SilentSubscriber> ConnectAsync(Uri orders, string userId, CancellationToken cancellationToken = default)
+    /// <summary>Connects to <paramref name="orders"/>, subscribes (with the gateway's key) to every order of <paramref name="userId"/>, then falls silent.</summary>
+    public static async Task<SilentSubscriber> ConnectAsync(Uri orders, string userId, string gatewayKey, CancellationToken cancellationToken = default)
     {
         var invoker = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectWithSmallReceiveBufferAsync });
         var socket = new ClientWebSocket();
+        // Straight to the replica, as the gateway connects: its key makes the user header count.
+        socket.Options.SetRequestHeader(GozonApi.UserHeader, userId);
+        socket.Options.SetRequestHeader(Gozon.Testing.GozonApp.GatewayKeyHeader, gatewayKey);
         var subscriber = new SilentSubscriber(invoker, socket);
         try
         {
-            var hub = new UriBuilder(new Uri(orders, OrderStatusSubscriber.HubPath)) { Scheme = "ws", Query = $"userId={userId}" }.Uri;
+            var hub = new UriBuilder(new Uri(orders, OrderStatusSubscriber.HubPath)) { Scheme = "ws" }.Uri;
             await socket.ConnectAsync(hub, invoker, cancellationToken);
             await subscriber.SendAsync("""{"protocol":"json","version":1}""", cancellationToken);
             await subscriber.ReadUntilAsync("{}", cancellationToken);

@@ -1,4 +1,4 @@
-namespace Gozon.Gateway;
+namespace Gozon.Gateway.Proxy;
 
 /// <summary>
 /// HTTP/1.1 header values are ASCII; Kestrel lets others in, but the proxy cannot forward them and would

@@ -2,7 +2,7 @@ using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 
-namespace Gozon.Gateway;
+namespace Gozon.Gateway.Proxy;
 
 /// <summary>
 /// Passive health: the first request that fails to reach a destination (connection refused, reset, timed out) takes that

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
-namespace Gozon.Gateway;
+namespace Gozon.Gateway.Proxy;
 
 /// <summary>
 /// Turns a destination whose host name stands for several replicas (compose's <c>http://orders:8080</c>, which Docker DNS
