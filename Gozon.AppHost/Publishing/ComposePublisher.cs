@@ -44,7 +44,7 @@ public static class ComposePublisher
     }
 
     /// <summary>The <c>.env</c> keys of the settings operators may flip there (their default is the model's value).</summary>
-    public static IReadOnlyCollection<string> SwitchKeys => [.. ComposeSettings.Switches.Values];
+    public static IReadOnlyCollection<string> SwitchKeys => [.. ComposeSettings.Switches.Select(s => s.EnvKey)];
 
     /// <summary>Writes the files into <paramref name="outputDirectory"/>; returns the paths written.</summary>
     public static async Task<IReadOnlyList<string>> PublishAsync(
@@ -98,11 +98,12 @@ public static class ComposePublisher
             .Append("# Letters and digits only: the RabbitMQ passwords are used unescaped in amqp:// URIs.\n")
             .Append("COMPOSE_PROJECT_NAME=gozon\n");
         AppendSecrets(text, secrets);
-        return text
-            .Append("# INSECURE, for local experiments and old clients only: the gateway takes a client's X-User-Id header\n")
-            .Append("# (or the hub's ?userId=) in place of a token, so anyone can act as any user. Then: docker compose up -d\n")
-            .Append($"#{ComposeSettings.Switches.Values.Single()}=true\n")
-            .ToString();
+        foreach (var flip in ComposeSettings.Switches)
+        {
+            text.Append(flip.Comment).Append('\n').Append($"#{flip.EnvKey}={flip.Example}\n");
+        }
+
+        return text.ToString();
     }
 
     /// <summary>An existing <c>.env</c> with the keys it lacks appended, or null when it has them all.</summary>

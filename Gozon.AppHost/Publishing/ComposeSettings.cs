@@ -5,6 +5,9 @@ namespace Gozon.AppHost.Publishing;
 /// <summary>A secret the compose file takes from <c>.env</c>, and how many random letters and digits it gets there.</summary>
 public sealed record ComposeSecret(string Key, int Length);
 
+/// <summary>A setting operators flip in <c>.env</c> (<see cref="EnvKey"/>); a new <c>.env</c> shows it set to <see cref="Example"/>, commented out, under <see cref="Comment"/>.</summary>
+public sealed record ComposeSwitch(string Variable, string EnvKey, string Example, string Comment);
+
 /// <summary>
 /// Gozon's own settings that the model gives a project (<c>WithEnvironment("Gozon__…", …)</c>: the gateway key, the token
 /// signing key, the trust switch), as compose writes them. A secret parameter comes from <c>.env</c>, which must set it;
@@ -18,12 +21,15 @@ internal static class ComposeSettings
     /// <summary>The passwords' length; a secret whose model value is longer (the 64-character signing key) keeps its length.</summary>
     public const int MinimumSecretLength = 32;
 
-    /// <summary>The settings operators flip in <c>.env</c>, and the <c>.env</c> key of each.</summary>
-    public static IReadOnlyDictionary<string, string> Switches { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        // Insecure (a client names its own user): for local experiments and old clients only. Off unless .env says true.
-        [EdgeSecrets.TrustUserIdHeaderKey.Replace(":", "__", StringComparison.Ordinal)] = "GOZON_TRUST_USER_ID_HEADER",
-    };
+    /// <summary>The settings operators flip in <c>.env</c>; a new <c>.env</c> lists each, commented out.</summary>
+    public static IReadOnlyList<ComposeSwitch> Switches { get; } =
+    [
+        new(EdgeSecrets.TrustUserIdHeaderKey.Replace(":", "__", StringComparison.Ordinal), "GOZON_TRUST_USER_ID_HEADER", "true",
+            """
+            # INSECURE, for local experiments and old clients only: the gateway takes a client's X-User-Id header
+            # (or the hub's ?userId=) in place of a token, so anyone can act as any user. Then: docker compose up -d
+            """),
+    ];
 
     // Compose is a deployment whatever mode the model was built in: its callbacks answer as for Aspire's own publishers.
     private static readonly DistributedApplicationExecutionContext Publish = new(DistributedApplicationOperation.Publish);
@@ -45,7 +51,7 @@ internal static class ComposeSettings
     public static string ComposeValue(string key, object value) => value switch
     {
         ParameterResource { Secret: true } secret => $"${{{SecretKey(secret)}:?set it in .env}}",
-        string text when Switches.TryGetValue(key, out var envKey) => $"${{{envKey}:-{Escape(text)}}}",
+        string text when Switches.FirstOrDefault(s => s.Variable == key) is { } flip => $"${{{flip.EnvKey}:-{Escape(text)}}}",
         string text => Escape(text),
         _ => throw new DistributedApplicationException(
             $"Setting '{key}' is a {value.GetType().Name}; the compose publisher writes secret parameters and plain text only."),

@@ -75,6 +75,7 @@ public sealed partial class ComposeDriftTests
 
         // Off unless an operator uncomments it: the insecure switch is there to be found, not set.
         Assert.DoesNotContain("GOZON_TRUST_USER_ID_HEADER", env.Keys);
+        Assert.Contains("\n#GOZON_TRUST_USER_ID_HEADER=true\n", ComposePublisher.GenerateEnvFile(secrets), StringComparison.Ordinal);
     }
 
     [Fact]
