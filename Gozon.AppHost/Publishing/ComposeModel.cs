@@ -45,9 +45,10 @@ internal static class ComposeModel
 
     public static string RolePasswordKey(ProjectResource project) => $"POSTGRES_{DatabaseRole(project).ToUpperInvariant()}_PASSWORD";
 
+    /// <summary>What the resource connects to. A parameter it references is the value of a setting (<see cref="ComposeSettings"/>), not a connection.</summary>
     public static IEnumerable<IResource> References(IResource resource) => resource.Annotations
         .OfType<ResourceRelationshipAnnotation>()
-        .Where(a => a.Type == "Reference")
+        .Where(a => a.Type == "Reference" && a.Resource is not ParameterResource)
         .Select(a => a.Resource)
         .Distinct();
 
@@ -88,6 +89,10 @@ internal static class ComposeModel
     public static string PostgresUser(PostgresServerResource postgres) => postgres.UserNameParameter is null
         ? "postgres"
         : throw new DistributedApplicationException($"'{postgres.Name}' has a user name parameter; the compose publisher knows the default user only.");
+
+    /// <summary>The endpoints published on a host port: compose runs one container of such a service, never more.</summary>
+    public static IReadOnlyList<EndpointAnnotation> PublishedEndpoints(IResource resource) =>
+        resource.Annotations.OfType<EndpointAnnotation>().Where(e => e.IsExternal && e.Port is not null).ToList();
 
     public static int TargetPort(EndpointReference endpoint) =>
         endpoint.EndpointAnnotation.TargetPort ?? throw new DistributedApplicationException($"Endpoint '{endpoint.EndpointName}' of '{endpoint.Resource.Name}' has no target port.");

@@ -24,14 +24,27 @@ public static class ComposePublisher
     /// <summary>The configure, write and read permission of the services' RabbitMQ user (a regular expression on names).</summary>
     public const string RabbitMQServicesPermissions = ComposeInitScripts.RabbitMQServicesPermissions;
 
-    /// <summary>The <c>.env</c> keys the compose file interpolates (secrets only): the servers' administrators, then the services'.</summary>
-    public static IReadOnlyList<string> SecretKeys(IEnumerable<IResource> resources) =>
-    [
-        ComposeServices.PostgresPasswordKey,
-        .. ComposeModel.DatabaseOwners(resources).Select(o => ComposeModel.RolePasswordKey(o.Owner)),
-        ComposeServices.RabbitMQPasswordKey,
-        ComposeServices.RabbitMQServicesPasswordKey,
-    ];
+    /// <summary>
+    /// The secrets the compose file interpolates from <c>.env</c>: the servers' administrators, the services' passwords, then
+    /// the secrets of Gozon's own settings (the gateway key, the token signing key).
+    /// </summary>
+    public static async Task<IReadOnlyList<ComposeSecret>> SecretsAsync(IEnumerable<IResource> resources, CancellationToken cancellationToken = default)
+    {
+        var list = resources.ToList();
+        return
+        [
+            Password(ComposeServices.PostgresPasswordKey),
+            .. ComposeModel.DatabaseOwners(list).Select(o => Password(ComposeModel.RolePasswordKey(o.Owner))),
+            Password(ComposeServices.RabbitMQPasswordKey),
+            Password(ComposeServices.RabbitMQServicesPasswordKey),
+            .. await ComposeSettings.SecretsAsync(list.OfType<ProjectResource>(), cancellationToken).ConfigureAwait(false),
+        ];
+
+        static ComposeSecret Password(string key) => new(key, ComposeSettings.MinimumSecretLength);
+    }
+
+    /// <summary>The <c>.env</c> keys of the settings operators may flip there (their default is the model's value).</summary>
+    public static IReadOnlyCollection<string> SwitchKeys => [.. ComposeSettings.Switches.Select(s => s.EnvKey)];
 
     /// <summary>Writes the files into <paramref name="outputDirectory"/>; returns the paths written.</summary>
     public static async Task<IReadOnlyList<string>> PublishAsync(
@@ -41,10 +54,11 @@ public static class ComposePublisher
         var list = resources.ToList();
         var files = await GenerateAsync(list, cancellationToken).ConfigureAwait(false);
         var env = Path.Combine(outputDirectory, EnvFileName);
+        var secrets = await SecretsAsync(list, cancellationToken).ConfigureAwait(false);
         // Passwords already in use by a stack's volumes must survive a regeneration: only missing keys are added.
         var envText = File.Exists(env)
-            ? CompleteEnvFile(await File.ReadAllTextAsync(env, cancellationToken).ConfigureAwait(false), SecretKeys(list))
-            : GenerateEnvFile(SecretKeys(list));
+            ? CompleteEnvFile(await File.ReadAllTextAsync(env, cancellationToken).ConfigureAwait(false), secrets)
+            : GenerateEnvFile(secrets);
         if (envText is not null)
         {
             files = [.. files, new ComposeFile(EnvFileName, envText)];
@@ -76,25 +90,30 @@ public static class ComposePublisher
         ];
     }
 
-    public static string GenerateEnvFile(IEnumerable<string> keys)
+    public static string GenerateEnvFile(IEnumerable<ComposeSecret> secrets)
     {
         var text = new StringBuilder()
             .Append($"# Secrets for {ComposeFileName}, generated once by `{Command}`\n")
-            .Append("# (kept on later runs). Local-development values: replace them for any shared deployment.\n")
+            .Append("# (kept on later runs: the volumes were initialised with them). Never commit this file; .gitignore has it.\n")
             .Append("# Letters and digits only: the RabbitMQ passwords are used unescaped in amqp:// URIs.\n")
             .Append("COMPOSE_PROJECT_NAME=gozon\n");
-        AppendSecrets(text, keys);
+        AppendSecrets(text, secrets);
+        foreach (var flip in ComposeSettings.Switches)
+        {
+            text.Append(flip.Comment).Append('\n').Append($"#{flip.EnvKey}={flip.Example}\n");
+        }
+
         return text.ToString();
     }
 
     /// <summary>An existing <c>.env</c> with the keys it lacks appended, or null when it has them all.</summary>
-    public static string? CompleteEnvFile(string existing, IEnumerable<string> keys)
+    public static string? CompleteEnvFile(string existing, IEnumerable<ComposeSecret> secrets)
     {
         var present = existing.ReplaceLineEndings("\n").Split('\n')
             .Where(l => !l.StartsWith('#') && l.Contains('=', StringComparison.Ordinal))
             .Select(l => l[..l.IndexOf('=', StringComparison.Ordinal)].Trim())
             .ToHashSet(StringComparer.Ordinal);
-        var missing = keys.Where(k => !present.Contains(k)).ToList();
+        var missing = secrets.Where(s => !present.Contains(s.Key)).ToList();
         if (missing.Count == 0)
         {
             return null;
@@ -111,12 +130,12 @@ public static class ComposePublisher
         return text.ToString();
     }
 
-    private static void AppendSecrets(StringBuilder text, IEnumerable<string> keys)
+    private static void AppendSecrets(StringBuilder text, IEnumerable<ComposeSecret> secrets)
     {
-        foreach (var key in keys)
+        foreach (var secret in secrets)
         {
-            text.Append(key).Append('=')
-                .Append(RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 32)).Append('\n');
+            text.Append(secret.Key).Append('=')
+                .Append(RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", secret.Length)).Append('\n');
         }
     }
 
@@ -142,7 +161,8 @@ public static class ComposePublisher
                     ComposeServices.WriteRabbitMQ(y, rabbitmq);
                     break;
                 case ProjectResource project:
-                    ComposeServices.WriteProject(y, project, pools.SettingsFor(project));
+                    var settings = await ComposeSettings.ForAsync(project, cancellationToken).ConfigureAwait(false);
+                    ComposeServices.WriteProject(y, project, pools.SettingsFor(project), settings);
                     break;
                 case PostgresDatabaseResource or ParameterResource:
                     break; // databases: the init script; parameters (generated passwords): .env

@@ -81,7 +81,8 @@ internal static class ComposeServices
         y.Line(2, "restart: unless-stopped");
     }
 
-    public static void WriteProject(YamlWriter y, ProjectResource project, IReadOnlyDictionary<string, string> poolSettings)
+    public static void WriteProject(
+        YamlWriter y, ProjectResource project, IReadOnlyDictionary<string, string> poolSettings, IReadOnlyList<(string Key, object Value)> settings)
     {
         var name = project.Name;
         y.Line(1, $"{name}:")
@@ -103,17 +104,25 @@ internal static class ComposeServices
             y.Line(3, $"{key}: {Quote(value)}");
         }
 
+        foreach (var (key, value) in settings)
+        {
+            y.Line(3, $"{key}: {Quote(ComposeSettings.ComposeValue(key, value))}");
+        }
+
         y.Line(3, $"OTEL_SERVICE_NAME: {Quote(name)}")
             .Line(3, $"OTEL_EXPORTER_OTLP_ENDPOINT: {Quote($"http://{DashboardName}:{DashboardOtlpGrpcPort}")}")
             .Line(3, "OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc'")
             .Line(3, "OTEL_BLRP_SCHEDULE_DELAY: '1000'")
             .Line(3, "OTEL_BSP_SCHEDULE_DELAY: '1000'")
             .Line(3, "OTEL_METRIC_EXPORT_INTERVAL: '1000'");
-        var published = project.Annotations.OfType<EndpointAnnotation>().Where(e => e.IsExternal && e.Port is not null).ToList();
+        var published = PublishedEndpoints(project);
         if (published.Count > 0)
         {
             y.Line(2, "ports:");
-            published.ForEach(e => y.Line(3, $"- {Quote(Invariant($"{e.Port}:{ContainerHttpPort}"))}"));
+            foreach (var endpoint in published)
+            {
+                y.Line(3, $"- {Quote(Invariant($"{endpoint.Port}:{ContainerHttpPort}"))}");
+            }
         }
 
         if (project.TryGetLastAnnotation<ReplicaAnnotation>(out var replicas) && replicas.Replicas > 1)

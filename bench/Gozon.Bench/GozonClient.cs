@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -16,8 +17,8 @@ public sealed record OrderView(
 
 public sealed record AccountView(string UserId, decimal Balance);
 
-/// <summary>The public API through the gateway, and nothing else: the bench sees what any client sees.</summary>
-public sealed class GozonClient(HttpClient http)
+/// <summary>The public API through the gateway, and nothing else: the bench sees what any client sees, signed in with a bearer token.</summary>
+public sealed class GozonClient(HttpClient http, UserTokens tokens)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -94,8 +95,24 @@ public sealed class GozonClient(HttpClient http)
     private async Task<HttpResponseMessage> SendAsync(
         HttpMethod method, string path, string userId, string? json, CancellationToken cancellationToken)
     {
+        var token = await tokens.AccessTokenAsync(userId, cancellationToken);
+        var response = await SendWithTokenAsync(method, path, token, json, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        // The gateway refuses a token before forwarding anything, so sending again is safe, a POST included.
+        response.Dispose();
+        token = await tokens.SignInAgainAsync(userId, token, cancellationToken);
+        return await SendWithTokenAsync(method, path, token, json, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendWithTokenAsync(
+        HttpMethod method, string path, string token, string? json, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(method, path);
-        request.Headers.TryAddWithoutValidation("X-User-Id", userId);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");

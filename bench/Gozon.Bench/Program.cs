@@ -36,7 +36,8 @@ try
         BaseAddress = system.Gateway,
         Timeout = TimeSpan.FromSeconds(30),
     };
-    var client = new GozonClient(http);
+    var tokens = new UserTokens(http);
+    var client = new GozonClient(http, tokens);
 
     PgBench? pgbench = null;
     if (options.SkipPgbench)
@@ -53,22 +54,35 @@ try
         await pgbench.InitializeAsync(ct);
     }
 
-    var workload = new Workload(client, options, progress);
+    var workload = new Workload(client, tokens, options, progress);
     await workload.CreateUsersAsync(ct);
     var tracker = new OrderTracker(client, workload.Users);
     var phases = new List<PhaseResult>();
+
+    // Tokens that would expire during the next phase (and its drain) are refreshed now, not in the middle of it.
+    async Task FreshTokensFor(double seconds)
+    {
+        if (await tokens.RefreshExpiringAsync(TimeSpan.FromSeconds(seconds + options.DrainTimeout), ct) is var refreshed and > 0)
+        {
+            progress.Line($"sign-in: {refreshed} token(s) refreshed before the next phase");
+        }
+    }
+
     if (options.Warmup > 0)
     {
+        await FreshTokensFor(options.Warmup);
         var warmup = await workload.RunClosedLoopAsync(tracker, options.Clients, TimeSpan.FromSeconds(options.Warmup), ct, "warm-up");
         progress.Line(Summary(warmup) + " (not counted)");
     }
 
+    await FreshTokensFor(options.IdleOrders);
     phases.Add(await workload.RunIdleAsync(tracker, ct));
     progress.Line(Summary(phases[^1]));
 
     using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
     var watcher = tracker.WatchAsync(TimeSpan.FromMilliseconds(options.WatchIntervalMs), watching.Token);
 
+    await FreshTokensFor(2 * options.Duration);
     // pgbench right before the closed loop, for as long, so both see the machine in the same state.
     var pg = pgbench is null ? null : await pgbench.RunAsync(options.Duration, ct);
     if (pg is not null)
@@ -85,6 +99,7 @@ try
         : options.ParseList(options.OpenFractions).Select(f => Math.Max(1, Math.Round(closed.CompletedPerSecond * f))).ToArray();
     foreach (var rate in rates)
     {
+        await FreshTokensFor(options.OpenDuration);
         var open = await workload.RunOpenLoopAsync(tracker, rate, ct);
         phases.Add(open);
         progress.Line(Summary(open));
@@ -95,6 +110,7 @@ try
 
     var violations = await new Invariants(client, workload, tracker).CheckAsync(progress.Update, ct);
     progress.Done();
+    progress.Line($"sign-in: {tokens.Refreshes} token refresh(es), {tokens.LoginsAgain} login(s) again during the run");
     var memory = system.ReadMemory();
     var ratio = pg is null ? (double?)null : closed.CompletedPerSecond / pg.Tps;
     var report = new BenchReport(

@@ -44,6 +44,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
         {
             Infrastructure = options.Infrastructure,
             Replicas = ParseReplicas(options.Replicas).ToDictionary(r => r.Name, r => r.Count),
+            // The harness raises the gateway's per-address sign-in limit (20 a minute): every bench user signs in from here.
             Environment = [.. production, .. ParseEnvironment(options.ServiceEnvironment)],
             LogPath = logPath,
         }, cancellationToken);

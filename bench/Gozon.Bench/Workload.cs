@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Gozon.Bench;
 
 /// <summary>The users and the three ways of placing orders: one at a time, closed loop, open loop.</summary>
-public sealed class Workload(GozonClient client, BenchOptions options, ProgressLine progress)
+public sealed class Workload(GozonClient client, UserTokens tokens, BenchOptions options, ProgressLine progress)
 {
     public const decimal RichTopUp = 1_000_000m;
     public const decimal PoorTopUp = 30m;
@@ -19,20 +19,23 @@ public sealed class Workload(GozonClient client, BenchOptions options, ProgressL
 
     public bool IsPoor(int user) => options.PoorUsers > 0 && user % (int)Math.Round(1 / options.PoorUsers) == 0;
 
+    /// <summary>Each user registers, logs in, opens its account and tops it up: all before anything is measured.</summary>
     public async Task CreateUsersAsync(CancellationToken cancellationToken)
     {
         var done = 0;
+        var started = DateTimeOffset.UtcNow;
         await Parallel.ForEachAsync(Enumerable.Range(0, Users.Count),
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (user, ct) =>
             {
+                await tokens.SignInAsync(Users[user], ct);
                 await client.CreateAccountAsync(Users[user], ct);
                 var amount = IsPoor(user) ? PoorTopUp : RichTopUp;
                 await client.TopUpAsync(Users[user], amount, ct);
                 TopUps[user] = amount;
-                progress.Update($"users: {Interlocked.Increment(ref done)}/{Users.Count} with accounts and balances");
+                progress.Update($"users: {Interlocked.Increment(ref done)}/{Users.Count} signed in, with accounts and balances");
             });
-        progress.Done($"users: {Users.Count} with accounts ({Enumerable.Range(0, Users.Count).Count(IsPoor)} poor ones topped up with {PoorTopUp})");
+        progress.Done($"users: {Users.Count} signed in, with accounts ({Enumerable.Range(0, Users.Count).Count(IsPoor)} poor ones topped up with {PoorTopUp}) in {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s");
     }
 
     /// <summary>1.00 to 9.99, spread evenly.</summary>

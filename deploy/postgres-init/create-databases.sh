@@ -6,17 +6,23 @@
 # No `set -e` or `exec`: the official image sources this file; psql's exit status is the script's.
 psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --dbname postgres \
   -v orders_password="$POSTGRES_ORDERS_PASSWORD" \
-  -v payments_password="$POSTGRES_PAYMENTS_PASSWORD" <<'SQL'
+  -v payments_password="$POSTGRES_PAYMENTS_PASSWORD" \
+  -v gateway_password="$POSTGRES_GATEWAY_PASSWORD" <<'SQL'
 CREATE ROLE "orders" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'orders_password';
 CREATE DATABASE "orders_db" OWNER "orders";
 REVOKE ALL ON DATABASE "orders_db" FROM PUBLIC;
 CREATE ROLE "payments" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'payments_password';
 CREATE DATABASE "payments_db" OWNER "payments";
 REVOKE ALL ON DATABASE "payments_db" FROM PUBLIC;
+CREATE ROLE "gateway" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'gateway_password';
+CREATE DATABASE "identity_db" OWNER "gateway";
+REVOKE ALL ON DATABASE "identity_db" FROM PUBLIC;
 REVOKE CONNECT ON DATABASE postgres FROM PUBLIC;
 REVOKE CONNECT ON DATABASE template1 FROM PUBLIC;
 \connect "orders_db"
 ALTER SCHEMA public OWNER TO "orders";
 \connect "payments_db"
 ALTER SCHEMA public OWNER TO "payments";
+\connect "identity_db"
+ALTER SCHEMA public OWNER TO "gateway";
 SQL
