@@ -39,7 +39,7 @@ if [[ ! -f .env ]]; then
     && cp "$scratch/.env" .env || fail "generating deploy/.env with the publisher"
   rm -rf "$scratch"
 fi
-for key in GOZON_GATEWAY_KEY GOZON_IDENTITY_SIGNING_KEY; do
+for key in GOZON_GATEWAY_KEY GOZON_IDENTITY_SIGNING_KEY GOZON_FRONT_END_KEY; do
   grep -q "^$key=" .env || fail "deploy/.env has no $key: regenerate it (see deploy/README.md, Secrets)"
 done
 

@@ -66,6 +66,7 @@ public sealed partial class ComposeDriftTests
 
         Assert.Equal(32, secrets.Single(s => s.Key == "GOZON_GATEWAY_KEY").Length);
         Assert.Equal(64, secrets.Single(s => s.Key == "GOZON_IDENTITY_SIGNING_KEY").Length);
+        Assert.Equal(32, secrets.Single(s => s.Key == "GOZON_FRONT_END_KEY").Length);
         foreach (var secret in secrets)
         {
             Assert.True(env.TryGetValue(secret.Key, out var value) && AlphaNumeric().IsMatch(value) && value.Length == secret.Length,
@@ -97,7 +98,7 @@ public sealed partial class ComposeDriftTests
 
         Assert.NotNull(completed);
         Assert.StartsWith(before, completed, StringComparison.Ordinal);
-        Assert.Equal(["POSTGRES_GATEWAY_PASSWORD", "GOZON_GATEWAY_KEY", "GOZON_IDENTITY_SIGNING_KEY"],
+        Assert.Equal(["POSTGRES_GATEWAY_PASSWORD", "GOZON_GATEWAY_KEY", "GOZON_IDENTITY_SIGNING_KEY", "GOZON_FRONT_END_KEY"],
             Parse(completed).Keys.Except(Parse(before).Keys));
         Assert.Null(ComposePublisher.CompleteEnvFile(completed, secrets));
     }

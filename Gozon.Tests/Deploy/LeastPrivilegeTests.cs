@@ -70,6 +70,7 @@ public sealed partial class LeastPrivilegeTests
         var compose = await GenerateAsync(ComposePublisher.ComposeFileName);
         const string gatewayKey = "Gozon__Gateway__Key: '${GOZON_GATEWAY_KEY:?set it in .env}'";
         const string signingKey = "Gozon__Identity__SigningKey: '${GOZON_IDENTITY_SIGNING_KEY:?set it in .env}'";
+        const string frontEndKey = "Gozon__Identity__FrontEndKey: '${GOZON_FRONT_END_KEY:?set it in .env}'";
 
         foreach (var service in new[] { "orders", "payments" })
         {
@@ -81,7 +82,11 @@ public sealed partial class LeastPrivilegeTests
         Assert.Contains(gatewayKey, gateway, StringComparison.Ordinal);
         Assert.Contains(signingKey, gateway, StringComparison.Ordinal);
         Assert.Contains("Gozon__Identity__TrustUserIdHeader: '${GOZON_TRUST_USER_ID_HEADER:-false}'", gateway, StringComparison.Ordinal);
-        Assert.DoesNotContain("Gozon__", Service(compose, "web"), StringComparison.Ordinal);
+        Assert.Contains(frontEndKey, gateway, StringComparison.Ordinal);
+        // The shop holds only its own key: with it the gateway trusts the shopper address it forwards, and nothing else.
+        Assert.Contains(frontEndKey, Service(compose, "web"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Gozon__Gateway__Key", Service(compose, "web"), StringComparison.Ordinal);
+        Assert.DoesNotContain("SigningKey", Service(compose, "web"), StringComparison.Ordinal);
         Assert.Equal(1, Regex.Count(compose, Regex.Escape("GOZON_IDENTITY_SIGNING_KEY")));
     }
 
