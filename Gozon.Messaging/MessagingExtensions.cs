@@ -73,6 +73,7 @@ public static class MessagingExtensions
         builder.Services.TryAddSingleton<OutboxBrokerSender>();
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.TryAddSingleton<OutboxMetrics>();
+        builder.Services.TryAddSingleton<OutboxCatchUp>();
         builder.Services.AddSingleton<IInterceptor, OutboxCommitInterceptor>();
         builder.Services.AddSingleton<OutboxPublisher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxPublisher>());

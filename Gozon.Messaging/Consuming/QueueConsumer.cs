@@ -20,12 +20,19 @@ public sealed partial class QueueConsumer(
     TimeProvider timeProvider,
     CrashPoints crashPoints,
     IOptions<MessagingOptions> options,
-    ILogger<QueueConsumer> logger) : BackgroundService
+    ILogger<QueueConsumer> logger,
+    Outbox.OutboxCatchUp? outboxCatchUp = null) : BackgroundService
 {
     private static readonly TimeSpan ChannelCheckInterval = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // What this service already committed goes out before it takes new work (see OutboxCatchUp).
+        if (outboxCatchUp is not null && !await outboxCatchUp.WaitAsync(timeProvider, stoppingToken))
+        {
+            LogOutboxNotCaughtUp(queue, Outbox.OutboxCatchUp.MaxWait);
+        }
+
         for (var failures = 0; !stoppingToken.IsCancellationRequested;)
         {
             IChannel? channel = null;
@@ -227,4 +234,7 @@ public sealed partial class QueueConsumer(
 
     [LoggerMessage(LogLevel.Debug, "Closing the channel of {Queue} failed")]
     private partial void LogCloseFailed(Exception exception, string queue);
+
+    [LoggerMessage(LogLevel.Warning, "The outbox did not catch up within {MaxWait}; consuming {Queue} anyway")]
+    private partial void LogOutboxNotCaughtUp(string queue, TimeSpan maxWait);
 }

@@ -20,6 +20,7 @@ public sealed partial class OutboxPublisher(
     TimeProvider timeProvider,
     CrashPoints crashPoints,
     OutboxMetrics metrics,
+    OutboxCatchUp catchUp,
     IOptions<MessagingOptions> options,
     ILogger<OutboxPublisher> logger) : BackgroundService
 {
@@ -39,6 +40,7 @@ public sealed partial class OutboxPublisher(
                     continue; // more may be waiting: drain before sleeping
                 }
 
+                catchUp.MarkCaughtUp();
                 await CleanUpIfDueAsync(stoppingToken);
                 await signal.WaitAsync(_options.OutboxPollInterval, timeProvider, stoppingToken);
             }

@@ -141,7 +141,7 @@ public sealed class OutboxPublisherTests(GozonAppFixture system) : IAsyncLifetim
     private OutboxPublisher NewPublisher(OutboxBrokerSender sender, IOptions<MessagingOptions>? options = null) =>
         new(_pool, sender, new OutboxSignal(), TimeProvider.System,
             new CrashPoints(_direct, NullLogger<CrashPoints>.Instance),
-            new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()), options ?? _options, NullLogger<OutboxPublisher>.Instance);
+            new OutboxMetrics(_services.GetRequiredService<IMeterFactory>()), new OutboxCatchUp(), options ?? _options, NullLogger<OutboxPublisher>.Instance);
 
     private async Task<Guid> AddPendingAsync(string type, string correlationId)
     {
