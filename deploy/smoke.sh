@@ -164,8 +164,8 @@ c build >/dev/null || fail "build"
 log "up"
 c up -d >/dev/null || fail "up"
 wait_healthy 300
-log "healthy; web: $(curl -s -o /dev/null -w '%{http_code}' localhost:5081/), dashboard: $(curl -s -o /dev/null -w '%{http_code}' localhost:18888/)"
-script=$(curl -sf localhost:5081/ | grep -o '_framework/blazor\.web[^"]*\.js' | head -1)
+log "healthy; web: $(curl -sL -o /dev/null -w '%{http_code}' localhost:5081/), dashboard: $(curl -s -o /dev/null -w '%{http_code}' localhost:18888/)"
+script=$(curl -sfL localhost:5081/ | grep -o '_framework/blazor\.web[^"]*\.js' | head -1)
 [[ -n "$script" ]] && curl -sf -o /dev/null "localhost:5081/$script" || fail "the shop page or its Blazor script is not served by web"
 log "the shop and its script are served"
 
