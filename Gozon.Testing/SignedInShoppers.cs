@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 
 namespace Gozon.Testing;
 
@@ -14,7 +13,7 @@ public sealed record ShopperTokens(string TokenType, string AccessToken, long Ex
 /// (a 409 means an earlier test did it) and logged in, and its access token is kept until a minute before it expires.
 /// One per system, shared by all its clients, so each shopper costs one registration and one login (two password hashes).
 /// </summary>
-public sealed partial class SignedInShoppers(Uri gateway, TimeProvider timeProvider)
+public sealed class SignedInShoppers(Uri gateway, TimeProvider timeProvider)
 {
     /// <summary>Every harness shopper's password; it meets the gateway's policy.</summary>
     public const string Password = "Harness-passw0rd";
@@ -23,7 +22,7 @@ public sealed partial class SignedInShoppers(Uri gateway, TimeProvider timeProvi
     private readonly HttpClient _http = new() { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(60) };
     private readonly ConcurrentDictionary<string, Lazy<Task<(ShopperTokens Tokens, DateTimeOffset RenewAt)>>> _signedIn = new(StringComparer.Ordinal);
 
-    public static bool IsUserName(string? value) => value is not null && UserNamePattern().IsMatch(value);
+    public static bool IsUserName(string? value) => Gozon.ServiceDefaults.Api.UserId.TryParse(value, out _);
 
     public async Task<string> AccessTokenAsync(string userId, CancellationToken cancellationToken = default) =>
         (await TokensAsync(userId, cancellationToken)).AccessToken;
@@ -85,9 +84,6 @@ public sealed partial class SignedInShoppers(Uri gateway, TimeProvider timeProvi
         var tokens = await LoginAsync(userId, Password, cancellationToken);
         return (tokens, started + TimeSpan.FromSeconds(tokens.ExpiresIn) - RenewBefore);
     }
-
-    [GeneratedRegex(@"^[A-Za-z0-9._-]{1,64}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex UserNamePattern();
 
     /// <summary>
     /// Tests name their shoppers as the API before sign-in did, with <c>X-User-Id</c>; this signs each one in instead.

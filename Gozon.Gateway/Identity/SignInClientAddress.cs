@@ -1,6 +1,5 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
+using Gozon.ServiceDefaults.Api;
 
 namespace Gozon.Gateway.Identity;
 
@@ -14,7 +13,7 @@ public sealed class SignInClientAddress(string frontEndKey)
     public const string FrontEndKeyHeader = "X-Gozon-Front-End-Key";
     private const string ForwardedForHeader = "X-Forwarded-For";
 
-    private readonly byte[] _key = Encoding.UTF8.GetBytes(frontEndKey);
+    private readonly SharedKey _key = new(frontEndKey);
 
     public string Of(HttpRequest request)
     {
@@ -26,8 +25,5 @@ public sealed class SignInClientAddress(string frontEndKey)
             : own;
     }
 
-    private bool FromFrontEnd(HttpRequest request) =>
-        _key.Length > 0
-        && request.Headers[FrontEndKeyHeader] is [{ } given]
-        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _key);
+    private bool FromFrontEnd(HttpRequest request) => _key.IsPresentedIn(request, FrontEndKeyHeader);
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +21,7 @@ public sealed class GatewayKeyOptions
 
 internal sealed class GatewayKeyCheck(RequestDelegate next, IOptions<GatewayKeyOptions> options, IProblemDetailsService problems)
 {
-    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.Key);
+    private readonly SharedKey _key = new(options.Value.Key);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -46,7 +44,5 @@ internal sealed class GatewayKeyCheck(RequestDelegate next, IOptions<GatewayKeyO
         }).AsTask();
     }
 
-    private bool Presents(HttpRequest request) =>
-        request.Headers[GatewayKeyOptions.HeaderName] is [{ } given]
-        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _key);
+    private bool Presents(HttpRequest request) => _key.IsPresentedIn(request, GatewayKeyOptions.HeaderName);
 }
