@@ -127,7 +127,7 @@ public sealed class GozonApp : IAsyncDisposable
         return client;
     }
 
-    public const string GatewayKeyHeader = "X-Gozon-Gateway-Key";
+    public const string GatewayKeyHeader = Gozon.ServiceDefaults.Api.GatewayKeyOptions.HeaderName;
 
     /// <summary>The key the gateway shows the services (generated into this run's state folder by the AppHost).</summary>
     public string GatewayKey => Secret(Gozon.AppHost.Identity.EdgeSecrets.GatewayKeyName);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Mvc;
+using Gozon.ServiceDefaults.Api;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Net.Http.Headers;
 
@@ -64,13 +64,8 @@ public static class CallerAuthentication
 
     public static Task WriteUnauthorizedAsync(HttpContext context, string detail)
     {
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = JwtBearerDefaults.AuthenticationScheme;
-        return context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = StatusCodes.Status401Unauthorized, Title = "Unauthorized", Detail = detail },
-        }).AsTask();
+        return ProblemResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
     }
 
     private static bool SendsToken(HttpRequest request) =>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Mvc;
+using Gozon.ServiceDefaults.Api;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -50,17 +50,7 @@ public sealed class SignInRateLimits : IDisposable
     private static async ValueTask WriteTooManyAsync(HttpContext context, RateLimitLease lease, string who, CancellationToken cancellationToken)
     {
         SetRetryAfter(context, lease);
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many attempts",
-                Detail = Describe(who),
-            },
-        });
+        await ProblemResponse.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many attempts", Describe(who));
     }
 
     private static void SetRetryAfter(HttpContext context, RateLimitLease lease)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +18,7 @@ public sealed class GatewayKeyOptions
     public string Key { get; set; } = "";
 }
 
-internal sealed class GatewayKeyCheck(RequestDelegate next, IOptions<GatewayKeyOptions> options, IProblemDetailsService problems)
+internal sealed class GatewayKeyCheck(RequestDelegate next, IOptions<GatewayKeyOptions> options)
 {
     private readonly SharedKey _key = new(options.Value.Key);
 
@@ -31,17 +30,8 @@ internal sealed class GatewayKeyCheck(RequestDelegate next, IOptions<GatewayKeyO
             return next(context);
         }
 
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        return problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Call through the gateway.",
-                Detail = "This service takes API calls from the gateway only, which signs shoppers in: send the request to the gateway.",
-            },
-        }).AsTask();
+        return ProblemResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, "Call through the gateway.",
+            "This service takes API calls from the gateway only, which signs shoppers in: send the request to the gateway.");
     }
 
     private bool Presents(HttpRequest request) => _key.IsPresentedIn(request, GatewayKeyOptions.HeaderName);
