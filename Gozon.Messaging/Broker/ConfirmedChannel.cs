@@ -37,7 +37,7 @@ public sealed class ConfirmedChannel(RabbitMqConnection connection, TimeSpan con
     /// </summary>
     public async Task<IChannel> GetAsync(CancellationToken cancellationToken)
     {
-        if (_channel is { IsOpen: true } open)
+        if (_channel is { } open && IsUsable(open))
         {
             return open;
         }
@@ -47,12 +47,12 @@ public sealed class ConfirmedChannel(RabbitMqConnection connection, TimeSpan con
         {
             // Closed together with its connection: automatic recovery reopens this very channel, so wait for it
             // rather than open a second one that recovery would leave beside it.
-            while (_channel is { IsOpen: false } recovering && !connection.IsClosedForGood(recovering))
+            while (_channel is { } recovering && !IsUsable(recovering) && !connection.IsClosedForGood(recovering))
             {
                 await Task.Delay(RecoveryCheckInterval, timeProvider, cancellationToken);
             }
 
-            if (_channel is { IsOpen: true } reopened)
+            if (_channel is { } reopened && IsUsable(reopened))
             {
                 return reopened;
             }
@@ -74,6 +74,10 @@ public sealed class ConfirmedChannel(RabbitMqConnection connection, TimeSpan con
             _channelLock.Release();
         }
     }
+
+    // The client marks the connection closed before it gets round to its channels: in between, a channel that still
+    // says open would take a publish only to fail it with AlreadyClosedException.
+    private bool IsUsable(IChannel channel) => channel.IsOpen && connection.IsOpen;
 
     public async ValueTask DisposeAsync()
     {
