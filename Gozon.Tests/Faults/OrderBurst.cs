@@ -46,14 +46,16 @@ public sealed class OrderBurst(HttpClient gateway, int users, int orders, decima
     }
 
     /// <summary>
-    /// Places every planned order; <paramref name="progress"/> sees the count accepted so far. With a
-    /// <paramref name="ratePerSecond"/>, order i is not sent before i / rate seconds: a steady offered load.
+    /// Places the planned orders (those in <paramref name="only"/>, or all); <paramref name="progress"/> sees the count
+    /// accepted so far in this call. With a <paramref name="ratePerSecond"/>, the i-th order of the call is not sent
+    /// before i / rate seconds: a steady offered load.
     /// </summary>
-    public async Task PlaceAsync(int concurrency = 8, Func<int, Task>? progress = null, double? ratePerSecond = null)
+    public async Task PlaceAsync(
+        int concurrency = 8, Func<int, Task>? progress = null, double? ratePerSecond = null, Range? only = null)
     {
         var accepted = 0;
         var started = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Planned.Select((order, index) => (order, index)), new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+        await Parallel.ForEachAsync(Planned.Take(only ?? Range.All).Select((order, index) => (order, index)), new ParallelOptions { MaxDegreeOfParallelism = concurrency },
             async (planned, _) =>
             {
                 if (ratePerSecond is { } rate && TimeSpan.FromSeconds(planned.index / rate) - started.Elapsed is { } wait && wait > TimeSpan.Zero)
