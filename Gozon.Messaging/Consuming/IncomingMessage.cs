@@ -23,6 +23,11 @@ public sealed record IncomingMessage(
     /// <summary>Every time the message came back unsettled, over all its copies.</summary>
     public long UnsettledReturns => Redeliveries + DeliveryCount;
 
+    /// <summary>Whether <see cref="UnsettledReturns"/> is above 0, read from the headers alone (before the envelope is).</summary>
+    public static bool CameBackUnsettled(BasicDeliverEventArgs delivery) =>
+        HeaderNumber(delivery.BasicProperties.Headers, MessageHeaders.DeliveryCount)
+        + Math.Max(0, HeaderNumber(delivery.BasicProperties.Headers, MessageHeaders.Redeliveries)) > 0;
+
     /// <summary>Reads the envelope, or says why the delivery cannot be a Gozon message.</summary>
     public static bool TryRead(BasicDeliverEventArgs delivery, out IncomingMessage? message, out string? error)
     {

@@ -90,7 +90,7 @@ public sealed partial class QueueConsumer(
 
     private async Task HandleDeliveryAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
-        if (!CameBackUnsettled(delivery))
+        if (!IncomingMessage.CameBackUnsettled(delivery))
         {
             await HandleAndSettleAsync(channel, delivery, stoppingToken);
             return;
@@ -114,9 +114,6 @@ public sealed partial class QueueConsumer(
             _cameBack.Release();
         }
     }
-
-    private static bool CameBackUnsettled(BasicDeliverEventArgs delivery) =>
-        delivery.Redelivered || delivery.BasicProperties.Headers?.ContainsKey(MessageHeaders.Redeliveries) == true;
 
     private async Task HandleAndSettleAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)
     {
